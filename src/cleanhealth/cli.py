@@ -1,0 +1,123 @@
+"""The `cleanhealth` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import CleanhealthError
+
+EXIT_OK = 0
+EXIT_USAGE = 2  # the run could not be done (bad folders, conflicting options)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleanhealth",
+        description="Turn a folder of scraped health web pages into a clean Parquet dataset.",
+    )
+    parser.add_argument("--version", action="version", version=f"cleanhealth {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="process every page under a folder into a dataset",
+                         description="Read every file under INPUT (recursively: HTML, text dumps, "
+                         "gzip, JSON lines, WARC), extract the main content, cut it into sections, "
+                         "tag medical entities and write four Parquet tables under --out.")
+    run.add_argument("input", type=Path, help="folder of scraped pages (or a single file)")
+    run.add_argument("--out", type=Path, default=Path("output"),
+                     help="output folder; created if missing, replaced atomically (default: output)")
+    run.add_argument("--workers", type=int, default=1,
+                     help="worker processes (default 1: in-process)")
+    run.add_argument("--executor", choices=("auto", "inprocess", "process", "dask"), default="auto",
+                     help="where pages are processed: auto = in-process for 1 worker, a process "
+                     "pool for more; dask needs `pip install cleanhealth[dask]`")
+    run.add_argument("--scheduler", default=None,
+                     help="with --executor dask: address of an existing scheduler "
+                     "(tcp://host:8786); without it a LocalCluster is started")
+    run.add_argument("--shard-files", type=int, default=None,
+                     help="input files per shard, the unit of work and of resumption (default 64)")
+    run.add_argument("--no-entities", action="store_true", help="skip entity tagging")
+    run.add_argument("--max-file-bytes", type=int, default=None,
+                     help="refuse input files larger than this (default 64 MiB)")
+    run.add_argument("--max-decompressed-bytes", type=int, default=None,
+                     help="refuse gzip content that expands past this (default 256 MiB)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from .pipeline import Options
+    from .run import DEFAULT_SHARD_FILES, run
+
+    if args.scheduler and args.executor != "dask":
+        raise CleanhealthError("[E306] conflicting options: --scheduler only applies with --executor dask")
+    overrides = {k: v for k, v in {
+        "max_file_bytes": args.max_file_bytes,
+        "max_decompressed_bytes": args.max_decompressed_bytes,
+    }.items() if v is not None}
+    options = Options(tag_entities=not args.no_entities, **overrides)
+    progress = Progress(TextColumn("[bold]cleanhealth"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("files"), TimeElapsedColumn(), console=console,
+                        disable=args.quiet, transient=False)
+    task_id = progress.add_task("run", total=None)
+    with progress:
+        result = run(
+            args.input, args.out, options, workers=args.workers, executor=args.executor,
+            scheduler=args.scheduler, shard_files=args.shard_files or DEFAULT_SHARD_FILES,
+            on_plan=lambda n: progress.update(task_id, total=n),
+            on_progress=lambda s: progress.advance(task_id, s.files),
+        )
+    if not args.quiet:
+        console.print(summary_table(result))
+    return EXIT_OK
+
+
+def summary_table(result) -> Table:
+    counts = result.counts
+    table = Table(title=f"cleanhealth run {result.run_id} → {result.out}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+
+    def group(prefix: str, title: str) -> None:
+        items = sorted((k[len(prefix):], v) for k, v in counts.items() if k.startswith(prefix))
+        for key, value in items:
+            table.add_row(f"{title}: {key}", f"{value:,}")
+
+    table.add_row("input files", f"{result.files:,}")
+    table.add_row("pages", f"{counts.get('pages', 0):,}")
+    group("status.", "status")
+    group("format.", "format")
+    table.add_row("characters kept", f"{counts.get('chars_kept', 0):,}")
+    table.add_row("characters removed", f"{counts.get('chars_removed', 0):,}")
+    group("reason.", "removed")
+    table.add_row("sections", f"{counts.get('sections', 0):,}")
+    table.add_row("entities", f"{counts.get('entities', 0):,}")
+    group("label.", "entities")
+    table.add_row("shards (reused)", f"{result.shards:,} ({result.reused_shards:,})")
+    table.add_row("time", f"{result.seconds:.1f} s")
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(stderr=False)
+    try:
+        return args.func(args, console)
+    except CleanhealthError as err:
+        Console(stderr=True).print(f"[bold red]cleanhealth: error:[/] {err}", highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        Console(stderr=True).print("cleanhealth: interrupted; the previous output is untouched")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
