@@ -48,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-decompressed-bytes", type=int, default=None,
                      help="refuse gzip content that expands past this (default 256 MiB)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    run.add_argument("--config", type=Path, default=None,
+                     help="config file with extra boilerplate phrases, site rules, terms and "
+                     "thresholds (default: ./cleanhealth.toml if present)")
     run.set_defaults(func=cmd_run)
+    add_inspection_commands(sub)
     return parser
 
 
@@ -62,7 +66,9 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         "max_file_bytes": args.max_file_bytes,
         "max_decompressed_bytes": args.max_decompressed_bytes,
     }.items() if v is not None}
-    options = Options(tag_entities=not args.no_entities, **overrides)
+    from .config import load_config
+
+    options = Options(tag_entities=not args.no_entities, config=load_config(args.config), **overrides)
     progress = Progress(TextColumn("[bold]cleanhealth"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("files"), TimeElapsedColumn(), console=console,
                         disable=args.quiet, transient=False)
@@ -103,6 +109,62 @@ def summary_table(result) -> Table:
     table.add_row("shards (reused)", f"{result.shards:,} ({result.reused_shards:,})")
     table.add_row("time", f"{result.seconds:.1f} s")
     return table
+
+
+def add_inspection_commands(sub) -> None:
+    """`explain`, `report` and `stats`: look at what the pipeline did (issue 8)."""
+    explain = sub.add_parser("explain", help="show one page as the pipeline saw it",
+                             description="Run the pipeline on one page file and print it in reading "
+                             "order: kept text with section numbers and entities, and every removed "
+                             "span struck through with its reason and stage.")
+    explain.add_argument("page", type=Path, help="one saved page (HTML, text dump, gzip, JSON lines, WARC)")
+    explain.add_argument("--html", type=Path, default=None, metavar="FILE",
+                         help="also write the explanation as a self-contained HTML page")
+    explain.add_argument("--config", type=Path, default=None,
+                         help="config file (default: ./cleanhealth.toml if present)")
+    explain.add_argument("--record", type=int, default=0,
+                         help="which page of a JSON-lines or WARC file (default 0, the first)")
+    explain.add_argument("--no-entities", action="store_true", help="skip entity tagging")
+    explain.set_defaults(func=cmd_explain)
+    report = sub.add_parser("report", help="write an HTML report of a dataset, with plots",
+                            description="Write one self-contained HTML file summarising a dataset: "
+                            "pages by status, format, language and site; text removed by reason and "
+                            "site; sections per page; entities; flags. Plots need cleanhealth[report].")
+    report.add_argument("output", type=Path, help="a folder written by `cleanhealth run`")
+    report.add_argument("--out", type=Path, default=Path("report.html"),
+                        help="where to write the report (default: report.html)")
+    report.set_defaults(func=cmd_report)
+    stats = sub.add_parser("stats", help="print a summary of a dataset without loading its text",
+                           description="Print pages by status, format, language and site, removed "
+                           "spans by reason, entities by label and flags, reading only small columns.")
+    stats.add_argument("output", type=Path, help="a folder written by `cleanhealth run`")
+    stats.set_defaults(func=cmd_stats)
+
+
+def cmd_explain(args: argparse.Namespace, console: Console) -> int:
+    from .config import load_config
+    from .explain import explain_file, render_console, write_html
+
+    config = load_config(args.config)
+    exp = explain_file(args.page, config, record=args.record, tag_entities=not args.no_entities)
+    render_console(exp, console)
+    if args.html:
+        console.print(f"wrote {write_html(exp, args.html)}", highlight=False)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from .report import write_report
+
+    console.print(f"wrote {write_report(args.output, args.out)}", highlight=False)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace, console: Console) -> int:
+    from .stats import dataset_stats, render_stats
+
+    render_stats(dataset_stats(args.output), console)
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E202 = "page took longer than the --page-timeout of {seconds} s and was stopped"
     E203 = "worker process died while processing this page ({detail})"
     E204 = "no main content was found"
+    E205 = "clean text is {chars} characters, under the config's min_text_chars threshold of {limit}"
     # the user's invocation (one line, non-zero exit)
     E301 = "input folder '{path}' does not exist; pass the folder holding your scraped pages"
     E302 = "input folder '{path}' holds no files; point cleanhealth at a folder of pages"
@@ -44,6 +45,9 @@ class Errors(metaclass=ErrorsWithCodes):
     E306 = "conflicting options: {detail}"
     E307 = "input '{path}' is not a folder or file"
     E308 = "config file '{path}': {detail}"
+    E309 = "page '{path}' does not exist or is not a file; pass one saved page to explain"
+    E310 = "'{path}' holds {count} page(s); --record {record} is out of range (use 0 to {last})"
+    E311 = "cannot write '{path}': {detail}"
     # programming errors
     E900 = "unknown removal reason '{reason}'; known reasons: {known}"
 

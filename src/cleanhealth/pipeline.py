@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
+from .config import EMPTY as EMPTY_CONFIG, Config, config_stages
 from .document import Document, Page
 from .extract import ExtractStage
 from .segment import SegmentStage
@@ -26,6 +27,7 @@ class Options:
     max_decompressed_bytes: int = 256 * 1024 * 1024
     max_page_bytes: int = 16 * 1024 * 1024
     extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # reserved for config values
+    config: Config = EMPTY_CONFIG  # the user's cleanhealth.toml (see config.py); part of the shard key
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,9 +49,12 @@ class RunContext:
 @cache
 def build_stages(context: RunContext) -> tuple[Stage, ...]:
     """The stages for a run, built once per process and context."""
-    stages: list[Stage] = [ExtractStage(context), SegmentStage()]
+    extra = config_stages(context.options.config)  # empty lists when there is no config
+    stages: list[Stage] = [*extra["before_extract"], ExtractStage(context), *extra["after_extract"],
+                           SegmentStage()]
     if context.options.tag_entities:
         stages.append(TagStage())
+        stages.extend(extra["after_tag"])
     return tuple(stages)
 
 
