@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "(tcp://host:8786); without it a LocalCluster is started")
     run.add_argument("--shard-files", type=int, default=None,
                      help="input files per shard, the unit of work and of resumption (default 64)")
+    run.add_argument("--page-timeout", type=float, default=None,
+                     help="seconds one page may take before it is stopped and recorded as "
+                     "failed (default 60)")
     run.add_argument("--no-entities", action="store_true", help="skip entity tagging")
     run.add_argument("--max-file-bytes", type=int, default=None,
                      help="refuse input files larger than this (default 64 MiB)")
@@ -58,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from .pipeline import Options
-    from .run import DEFAULT_SHARD_FILES, run
+    from .run import DEFAULT_PAGE_TIMEOUT, DEFAULT_SHARD_FILES, run
 
     if args.scheduler and args.executor != "dask":
         raise CleanhealthError("[E306] conflicting options: --scheduler only applies with --executor dask")
@@ -77,6 +80,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         result = run(
             args.input, args.out, options, workers=args.workers, executor=args.executor,
             scheduler=args.scheduler, shard_files=args.shard_files or DEFAULT_SHARD_FILES,
+            page_timeout=args.page_timeout or DEFAULT_PAGE_TIMEOUT,
             on_plan=lambda n: progress.update(task_id, total=n),
             on_progress=lambda s: progress.advance(task_id, s.files),
         )

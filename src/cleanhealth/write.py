@@ -37,9 +37,14 @@ TABLES = ("documents", "sections", "entities", "removed")
 STATE_DIR = ".cleanhealth"
 RUN_FILE = "run.json"
 DONE_FILE = "DONE.json"
-# Row groups of ~64k rows keep a reader's memory bounded while staying large enough
-# for efficient column scans; a shard rarely exceeds one group.
+# Row groups are cut by rows AND by bytes: ~64k rows keep column scans efficient for
+# the small tables (sections, entities), while the byte cap keeps a `documents` group
+# (whole page texts) from growing past what a worker or a reader should hold at once.
 ROW_GROUP_ROWS = 64 * 1024
+ROW_GROUP_BYTES = 32 * 1024 * 1024
+# Rough per-row overhead (ids, numbers, offsets) added to the string sizes when
+# estimating how many bytes a buffered row group holds.
+ROW_OVERHEAD_BYTES = 96
 # Files the writer tolerates in an output folder it did not create (repo placeholders).
 TOLERATED_NAMES = frozenset({".gitignore", ".gitkeep", ".DS_Store"})
 
@@ -109,19 +114,80 @@ def tables_from_documents(docs: Iterable[Document]) -> dict[str, pa.Table]:
     return {name: pa.Table.from_pylist(rows[name], schema=SCHEMAS[name]) for name in TABLES}
 
 
-def write_shard(docs: list[Document], shard_dir: Path, marker: dict) -> None:
+class ShardWriter:
+    """Streams one shard's rows to its four Parquet files, a row group at a time.
+
+    A worker adds each Document as soon as it is finished and drops it, so memory
+    holds at most one row group per table, however many records a JSON-lines or
+    WARC file brings. Files are written into `<shard>.tmp/`; `close(marker)` writes
+    the DONE marker and renames the folder into place (the rename is the commit
+    point: a shard folder either is complete or does not exist).
+    """
+
+    def __init__(self, shard_dir: Path) -> None:
+        self.shard_dir = shard_dir
+        self.tmp = shard_dir.with_name(shard_dir.name + ".tmp")
+        if shard_dir.exists():
+            shutil.rmtree(shard_dir)
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir(parents=True)
+        self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.sizes: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.row_groups: dict[str, int] = dict.fromkeys(TABLES, 0)
+
+    def add(self, doc: Document) -> None:
+        for name, table_rows in document_rows(doc).items():
+            if not table_rows:
+                continue
+            self.rows[name].extend(table_rows)
+            self.sizes[name] += sum(_row_bytes(row) for row in table_rows)
+            if len(self.rows[name]) >= ROW_GROUP_ROWS or self.sizes[name] >= ROW_GROUP_BYTES:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if name not in self.writers:
+            self.writers[name] = pq.ParquetWriter(self.tmp / f"{name}.parquet", SCHEMAS[name],
+                                                  compression="zstd")
+        if self.rows[name] or self.row_groups[name] == 0:
+            table = pa.Table.from_pylist(self.rows[name], schema=SCHEMAS[name])
+            self.writers[name].write_table(table, row_group_size=ROW_GROUP_ROWS)
+            self.row_groups[name] += 1
+        self.rows[name] = []
+        self.sizes[name] = 0
+
+    def close(self, marker: dict) -> None:
+        for name in TABLES:
+            if self.rows[name] or name not in self.writers:
+                self._flush(name)
+            self.writers[name].close()
+        _write_json_atomic(self.tmp / DONE_FILE, marker)
+        os.replace(self.tmp, self.shard_dir)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - best effort while giving up on the shard
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _row_bytes(row: dict) -> int:
+    size = ROW_OVERHEAD_BYTES
+    for value in row.values():
+        if isinstance(value, str):
+            size += len(value)
+    return size
+
+
+def write_shard(docs: Iterable[Document], shard_dir: Path, marker: dict) -> None:
     """Write one shard's tables, then its DONE marker (the marker is the commit point)."""
-    if shard_dir.exists():
-        shutil.rmtree(shard_dir)
-    tmp = shard_dir.with_name(shard_dir.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    for name, table in tables_from_documents(docs).items():
-        pq.write_table(table, tmp / f"{name}.parquet", row_group_size=ROW_GROUP_ROWS,
-                       compression="zstd")
-    _write_json_atomic(tmp / DONE_FILE, marker)
-    os.replace(tmp, shard_dir)
+    writer = ShardWriter(shard_dir)
+    for doc in docs:
+        writer.add(doc)
+    writer.close(marker)
 
 
 def shard_is_done(shard_dir: Path) -> dict | None:
