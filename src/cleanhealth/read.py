@@ -18,11 +18,12 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import ftfy
 from charset_normalizer import from_bytes
+from lxml import etree
 
 from .document import (
     FORMAT_HTML,
@@ -39,18 +40,64 @@ from .errors import Errors
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024  # a WARC or JSON-lines file may hold many pages
 DEFAULT_MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024  # refuses gzip bombs before expansion
 DEFAULT_MAX_PAGE_BYTES = 16 * 1024 * 1024  # one page; beyond this it is not a web page
+# Deepest element nesting accepted. Measured (lxml 6.1 / libxml2 2.14, trafilatura 2.3):
+# libxml2's HTML parser silently stops at depth 256 unless told `huge_tree`, and even
+# then caps at 2,048; trafilatura on a huge_tree parse kept all text at 2,000 levels
+# and lost the rest of the page at 2,500. Real pages nest < 100 deep; 1,000 leaves a
+# wide margin on both sides (and keeps BeautifulSoup's fallback, quadratic on nested
+# lists, near 0.3 s at worst).
+DEFAULT_MAX_DEPTH = 1000
+# libxml2's default depth limit: pages deeper than this lose content with a default
+# lxml parse, so they are flagged for extractors ('deep_markup').
+LIBXML_DEFAULT_DEPTH = 255
 
 GZIP_MAGIC = b"\x1f\x8b"
+# Compressed bytes fed to zlib at a time (bounded memory, bomb checks between chunks).
+GZIP_CHUNK = 64 * 1024
 # How many bytes to look at when sniffing. Enough to pass a long <head>.
 SNIFF_BYTES = 4096
 # Share of control characters above which a file is binary, not text.
 BINARY_CONTROL_SHARE = 0.10
+# A few stray NUL bytes in otherwise textual content (a common crawler artefact) are
+# stripped; above this share of the sniffed bytes the file is binary.
+STRAY_NUL_SHARE = 0.02
+# UTF-16 without a BOM: NULs sit in every other byte. This share of the even (or odd)
+# bytes being NUL while the other parity has almost none marks it.
+UTF16_NUL_SHARE = 0.30
+# A file that is not valid UTF-8 is treated as UTF-8 with stray single-byte (cp1252)
+# characters when it holds at least this many valid multi-byte characters per invalid
+# byte (a UTF-8 page with pasted Windows quotes), else the detector decides.
+MIXED_UTF8_RATIO = 1.0
+# Share of non-ASCII bytes standing alone between ASCII bytes above which undeclared,
+# non-UTF-8 bytes are read as cp1252 (accented Latin letters) without asking the
+# detector (see latin_single_byte).
+LATIN_ISOLATED_SHARE = 0.9
+# How much of a file the encoding detector looks at (charset-normalizer is slow on
+# large inputs and gains nothing past a megabyte).
+DETECT_BYTES = 1024 * 1024
+# How far into the document a <meta charset> declaration is looked for.
+META_SNIFF_BYTES = 16 * 1024
+# How many leading lines decide whether a file is JSON lines.
+JSONL_SNIFF_LINES = 20
+
+# Flags the reader sets on pages (documents.flags).
+FLAG_MOJIBAKE = "mojibake_repaired"
+FLAG_CONTROL = "control_chars_removed"
+FLAG_MIXED = "mixed_encoding"
+FLAG_DEEP = "deep_markup"
+FLAG_TRUNCATED_GZIP = "truncated_gzip"
+FLAG_TRUNCATED_WARC = "truncated_warc"
+FLAG_REPLACEMENT = "undecodable_bytes_replaced"
 
 HTML_SNIFF = re.compile(
-    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|span|a\s|table|ul|script)\b",
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|span|a\s|table|ul|script)\b",
     re.IGNORECASE,
 )
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+# C0 controls except tab, newline, form feed and carriage return, plus DEL: invalid in
+# XML (trafilatura's output) and never meaningful in a web page's text.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 BINARY_SIGNATURES: dict[bytes, str] = {
     b"\x89PNG": "PNG image",
     b"\xff\xd8\xff": "JPEG image",
@@ -58,10 +105,20 @@ BINARY_SIGNATURES: dict[bytes, str] = {
     b"%PDF": "PDF document",
     b"PK\x03\x04": "ZIP archive",
     b"\x7fELF": "executable",
+    b"MZ": "Windows executable",
     b"RIFF": "RIFF media",
     b"BZh": "bzip2 archive",
     b"\xfd7zXZ": "xz archive",
+    b"7z\xbc\xaf\x27\x1c": "7z archive",
     b"OggS": "Ogg media",
+    b"II*\x00": "TIFF image",
+    b"MM\x00*": "TIFF image",
+    b"\x00\x00\x01\x00": "icon",
+    b"wOFF": "web font",
+    b"wOF2": "web font",
+    b"\x1aE\xdf\xa3": "Matroska/WebM media",
+    b"ID3": "MP3 audio",
+    b"\x28\xb5\x2f\xfd": "zstd archive",
 }
 
 
@@ -70,6 +127,12 @@ class ReadLimits:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+    @classmethod
+    def from_options(cls, options: object) -> "ReadLimits":
+        """The limits carried by a pipeline.Options (any object with the same fields)."""
+        return cls(**{f.name: getattr(options, f.name, f.default) for f in fields(cls)})
 
 
 class ReadError(Exception):
@@ -103,26 +166,31 @@ def relative_source(path: Path, root: Path) -> str:
 def read_file(path: Path, root: Path, limits: ReadLimits = ReadLimits()) -> list[Page]:
     """Read one input file into one or more Pages (several for JSON lines and WARC)."""
     source = relative_source(path, root)
+    size = 0
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             raise ReadError(Errors.E104.format(size=size, limit=limits.max_file_bytes), STATUS_REFUSED)
         data = path.read_bytes()
     except ReadError as err:
-        return [_failed(source, err, size=path.stat().st_size)]
+        return [_failed(source, err, size=size)]
     except OSError as exc:
-        return [_failed(source, ReadError(Errors.E110.format(detail=exc)))]
+        return [_failed(source, ReadError(Errors.E110.format(detail=exc.strerror or exc)), size=size)]
     return read_bytes(data, source, limits)
 
 
 def read_bytes(data: bytes, source: str, limits: ReadLimits = ReadLimits()) -> list[Page]:
-    """Sniff and decode the bytes of one file."""
+    """Sniff and decode the bytes of one file. Never raises for bad content."""
     digest = hashlib.sha1(data).hexdigest()
+    size = len(data)
+    flags: list[str] = []
     try:
         container = "file"
         if data.startswith(GZIP_MAGIC):
-            data = gunzip_limited(data, limits.max_decompressed_bytes)
+            data, truncated = gunzip_limited(data, limits.max_decompressed_bytes)
             container = "gzip"
+            if truncated:
+                flags.append(FLAG_TRUNCATED_GZIP)
         if not data.strip():
             raise ReadError(Errors.E101)
         if data.lstrip()[:8].startswith(b"WARC/"):
@@ -132,37 +200,64 @@ def read_bytes(data: bytes, source: str, limits: ReadLimits = ReadLimits()) -> l
             raise ReadError(Errors.E102.format(kind=binary))
         records = _jsonl_records(data)
         if records is not None:
-            return _read_jsonl(records, source, digest, limits)
+            return _read_jsonl(records, source, limits)
         if len(data) > limits.max_page_bytes:
             raise ReadError(
                 Errors.E104.format(size=len(data), limit=limits.max_page_bytes), STATUS_REFUSED
             )
-        return [make_page(data, source, 0, container, digest)]
+        page = make_page(data, source, 0, container, digest, limits=limits)
+        page.size = size
+        page.flags[:0] = flags
+        return [page]
     except ReadError as err:
-        return [_failed(source, err, size=len(data), content_hash=digest)]
+        return [_failed(source, err, size=size, content_hash=digest, container=container)]
 
 
 def make_page(data: bytes, source: str, record: int, container: str, digest: str,
-              url: str | None = None, fmt: str | None = None) -> Page:
-    """Decode one page's bytes and decide whether it is HTML or a text dump."""
-    fmt = fmt or sniff_format(data)
-    text, encoding = decode(data, html=fmt == FORMAT_HTML)
-    flags: list[str] = []
+              url: str | None = None, fmt: str | None = None, *,
+              declared: str | None = None, limits: ReadLimits = ReadLimits()) -> Page:
+    """Decode one page's bytes and decide whether it is HTML or a text dump.
+
+    `declared` is an encoding the container announced (a WARC record's HTTP
+    Content-Type charset); it ranks after a BOM and valid UTF-8, like a meta charset.
+    Raises ReadError for undecodable bytes or markup nested past the depth limit.
+    """
+    text, encoding, flags = decode(data, declared=declared)
+    return make_text_page(text, source, record, container, digest, url=url, fmt=fmt,
+                          encoding=encoding, size=len(data), flags=flags, limits=limits)
+
+
+def make_text_page(text: str, source: str, record: int, container: str, digest: str, *,
+                   url: str | None = None, fmt: str | None = None, encoding: str | None = None,
+                   size: int = 0, flags: list[str] | None = None,
+                   limits: ReadLimits = ReadLimits()) -> Page:
+    """Clean decoded text (controls, surrogates, mojibake) and check its nesting depth."""
+    flags = list(flags or [])
+    text, cleaned = clean_text(text)
+    if cleaned:
+        flags.append(FLAG_CONTROL)
     fixed = repair_mojibake(text)
     if fixed != text:
-        flags.append("mojibake_repaired")
+        flags.append(FLAG_MOJIBAKE)
         text = fixed
+    fmt = fmt or sniff_format(text)
+    if fmt == FORMAT_HTML:
+        depth = markup_depth(text)
+        if depth > limits.max_depth:
+            raise ReadError(Errors.E111.format(depth=_depth_text(depth), limit=limits.max_depth),
+                            STATUS_REFUSED)
+        if depth > LIBXML_DEFAULT_DEPTH:
+            flags.append(FLAG_DEEP)
     return Page(
         source=source, record=record, format=fmt, container=container, content=text, url=url,
-        encoding=encoding, size=len(data), content_hash=digest, flags=flags,
+        encoding=encoding, size=size, content_hash=digest, flags=flags,
     )
 
 
-def sniff_format(data: bytes) -> str:
-    head = data[:SNIFF_BYTES].lstrip()
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        head = head.lstrip(b"\xef\xbb\xbf\xff\xfe")
-    if head[:1] == b"<" and HTML_SNIFF.search(head):
+def sniff_format(text: str) -> str:
+    """HTML when the text opens with markup or holds several tags early; else a text dump."""
+    head = text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")
+    if head[:1] == "<" and HTML_SNIFF.search(head):
         return FORMAT_HTML
     # Text dumps can quote a tag; HTML needs several tags in the first bytes.
     if len(HTML_SNIFF.findall(head)) >= 3:
@@ -171,49 +266,128 @@ def sniff_format(data: bytes) -> str:
 
 
 def binary_kind(data: bytes) -> str | None:
+    """What binary thing this is (for the error message), or None for text."""
     for signature, kind in BINARY_SIGNATURES.items():
         if data.startswith(signature):
             return kind
+    if data[4:12] in (b"ftypisom", b"ftypmp42", b"ftypM4A ", b"ftypheic", b"ftypavif"):
+        return "MP4/HEIF media"
     head = data[:SNIFF_BYTES]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return None  # UTF-16 text has NUL bytes by design
-    if b"\x00" in head:
+    nul_share = head.count(0) / len(head)
+    if nul_share > STRAY_NUL_SHARE:
         return "contains NUL bytes"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = sum(1 for b in head if 0 < b < 32 and b not in (9, 10, 12, 13))
     if head and controls / len(head) > BINARY_CONTROL_SHARE:
         return "mostly control characters"
     return None
 
 
-def decode(data: bytes, html: bool) -> tuple[str, str]:
-    """Decode with the declared encoding where there is one, else detect it."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when NULs sit in every other byte (ASCII-range UTF-16)."""
+    if len(head) < 16:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_share, odd_share = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_share >= UTF16_NUL_SHARE and even_share < STRAY_NUL_SHARE:
+        return "utf-16-le"
+    if even_share >= UTF16_NUL_SHARE and odd_share < STRAY_NUL_SHARE:
+        return "utf-16-be"
+    return None
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 rejected as cp1252 (latin-1 for its 5 undefined bytes)."""
+    bad = err.object[err.start:err.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), err.end
+
+
+codecs.register_error("cleanhealth-cp1252", _cp1252_fallback)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The <meta charset> of a page, if it names an ASCII-compatible codec Python knows."""
+    match = META_CHARSET.search(data[:META_SNIFF_BYTES])
+    if not match:
+        return None
+    return _usable_codec(match.group(1).decode("ascii", "ignore"))
+
+
+def _usable_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().lower())
+    except LookupError:
+        return None
+    # A page that announces UTF-16/32 in an ASCII-readable meta tag is not UTF-16/32.
+    if codec.name.startswith(("utf-16", "utf-32")):
+        return None
+    return codec.name
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode bytes to text: BOM, valid UTF-8, declared charset, mixed UTF-8, detector.
+
+    Valid UTF-8 wins over a declared single-byte charset because pages that declare
+    latin-1 yet are UTF-8 are common, and the reverse is almost impossible by chance.
+    Returns the text, the encoding used, and flags.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                      (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(name, errors="replace"), name
-    if html:
-        match = META_CHARSET.search(data[:SNIFF_BYTES * 4])
-        if match:
-            name = match.group(1).decode("ascii", "ignore").lower()
-            try:
-                codecs.lookup(name)
-                # A page that declares latin-1 but is valid UTF-8 is UTF-8 (a common lie).
-                if name not in ("utf-8", "utf8"):
-                    try:
-                        return data.decode("utf-8"), "utf-8"
-                    except UnicodeDecodeError:
-                        pass
-                return data.decode(name, errors="replace"), name
-            except LookupError:
-                pass
+            return _decode_replacing(data, name)
+    utf16 = utf16_without_bom(data[:SNIFF_BYTES])
+    if utf16:
+        return _decode_replacing(data, utf16)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[: 1024 * 1024]).best()
+    declared = _usable_codec(declared) or declared_charset(data)
+    if declared and declared != "utf-8":
+        return _decode_replacing(data, declared)
+    lenient = data.decode("utf-8", errors="ignore")
+    invalid_bytes = len(data) - len(lenient.encode("utf-8"))
+    multibyte_chars = len(lenient) - len(lenient.encode("ascii", errors="ignore"))
+    if multibyte_chars and multibyte_chars >= MIXED_UTF8_RATIO * invalid_bytes:
+        return data.decode("utf-8", errors="cleanhealth-cp1252"), "utf-8", [FLAG_MIXED]
+    if latin_single_byte(data[:DETECT_BYTES]):
+        return _decode_replacing(data, "cp1252")
+    best = from_bytes(data[:DETECT_BYTES]).best()
     if best is None or best.encoding is None:
         raise ReadError(Errors.E103)
-    return data.decode(best.encoding, errors="replace"), best.encoding
+    return _decode_replacing(data, best.encoding)
+
+
+def latin_single_byte(data: bytes) -> bool:
+    """True when the non-ASCII bytes stand alone between ASCII letters (accented Latin).
+
+    charset-normalizer guesses badly on short pages (a German page in latin-1 came
+    back as big5). In a Latin-script single-byte encoding each accented letter is
+    one byte inside an ASCII word; CJK, Cyrillic or Greek text has runs of high bytes.
+    """
+    high = [i for i, b in enumerate(data) if b >= 0x80]
+    if not high:
+        return False
+    isolated = sum(1 for i in high if (i == 0 or data[i - 1] < 0x80)
+                   and (i + 1 == len(data) or data[i + 1] < 0x80))
+    return isolated / len(high) >= LATIN_ISOLATED_SHARE
+
+
+def _decode_replacing(data: bytes, encoding: str) -> tuple[str, str, list[str]]:
+    text = data.decode(encoding, errors="replace")
+    flags = [FLAG_REPLACEMENT] if "\ufffd" in text and b"\xef\xbf\xbd" not in data else []
+    return text, encoding, flags
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Drop control characters and lone surrogates; say whether anything changed."""
+    cleaned = CONTROL_CHARS.sub("", text)
+    cleaned = LONE_SURROGATES.sub("\ufffd", cleaned)
+    return cleaned, cleaned != text
 
 
 def repair_mojibake(text: str) -> str:
@@ -223,109 +397,222 @@ def repair_mojibake(text: str) -> str:
     leave HTML entities and line breaks to the extractors.
     """
     return ftfy.fix_text(text, unescape_html=False, fix_line_breaks=False, normalization=None,
-                         uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False)
+                         uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False,
+                         remove_control_chars=False)
 
 
-def gunzip_limited(data: bytes, limit: int) -> bytes:
-    """Decompress gzip, refusing to expand past `limit` bytes (gzip bombs)."""
-    out = io.BytesIO()
-    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    pos = 0
-    chunk = 64 * 1024
+def markup_depth(html: str) -> int:
+    """How deep the page's elements nest, as libxml2 (and so trafilatura) parses it.
+
+    A default lxml parse is fast (~2 ms for a 250 kB page) and logs a resource-limit
+    error when the page passes libxml2's default depth of 256; only such pages are
+    parsed again with `huge_tree` and walked to measure the real depth. Returns
+    HUGE_DEPTH_CAP + 1 when even that parse hits libxml2's hard cap.
+    """
+    data = html.encode("utf-8", errors="replace")
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", no_network=True)
     try:
-        while pos < len(data):
-            piece = decomp.decompress(data[pos:pos + chunk], limit + 1 - out.tell())
-            out.write(piece)
-            if out.tell() > limit:
-                raise ReadError(Errors.E105.format(limit=limit), STATUS_REFUSED)
-            if decomp.unconsumed_tail:
-                data = decomp.unconsumed_tail + data[pos + chunk:]
-                pos = 0
-                continue
-            pos += chunk
-            if decomp.eof:
+        etree.fromstring(data, parser)
+    except (etree.LxmlError, ValueError):
+        pass
+    if not any(_is_depth_error(e) for e in parser.error_log):
+        return 0  # within libxml2's default limit; the exact figure does not matter
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, no_network=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.LxmlError, ValueError):
+        return LIBXML_DEFAULT_DEPTH + 1
+    if any(_is_depth_error(e) for e in parser.error_log):
+        return HUGE_DEPTH_CAP + 1
+    if root is None:
+        return LIBXML_DEFAULT_DEPTH + 1
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+# libxml2's depth cap even with huge_tree (measured: parses stop at 2,048 levels).
+HUGE_DEPTH_CAP = 2048
+
+
+def _is_depth_error(entry: "etree._LogEntry") -> bool:
+    return "depth" in entry.message.lower() and "excessive" in entry.message.lower()
+
+
+def _depth_text(depth: int) -> str:
+    return f"more than {HUGE_DEPTH_CAP}" if depth > HUGE_DEPTH_CAP else str(depth)
+
+
+def gunzip_limited(data: bytes, limit: int) -> tuple[bytes, bool]:
+    """Decompress gzip (all members), refusing to expand past `limit` bytes.
+
+    Bombs are stopped after at most `limit` + 64 kB of output: zlib is asked for
+    no more than the remaining allowance at each step. A stream cut short (a
+    truncated download) keeps what was decompressed and reports truncated=True;
+    a corrupt stream raises. Multi-member files (WARC.gz is one member per record)
+    are read to the end.
+    """
+    view = memoryview(data)
+    out: list[bytes] = []
+    total = 0
+    pos = 0
+    truncated = False
+    try:
+        while pos < len(data) and data.startswith(GZIP_MAGIC, pos):
+            decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pending: bytes | memoryview = b""
+            while not decomp.eof:
+                if not pending:
+                    if pos >= len(data):
+                        truncated = True
+                        break
+                    pending = view[pos:pos + GZIP_CHUNK]
+                    pos += len(pending)
+                piece = decomp.decompress(pending, limit + 1 - total)
+                total += len(piece)
+                if total > limit:
+                    raise ReadError(Errors.E105.format(limit=limit), STATUS_REFUSED)
+                out.append(piece)
+                pending = decomp.unconsumed_tail
+            if truncated:
                 break
-        if not decomp.eof:
-            raise ReadError(Errors.E106.format(detail="stream ends before the gzip trailer"))
+            pos -= len(decomp.unused_data)
     except zlib.error as exc:
-        raise ReadError(Errors.E106.format(detail=exc)) from exc
-    return out.getvalue()
+        if total and pos >= len(data):
+            truncated = True  # garbage in the last block of a cut-off stream
+        else:
+            raise ReadError(Errors.E106.format(detail=exc)) from exc
+    result = b"".join(out)
+    if truncated and not result.strip():
+        raise ReadError(Errors.E106.format(detail="stream ends before any content"))
+    return result, truncated
 
 
 def _jsonl_records(data: bytes) -> list[tuple[int, bytes]] | None:
-    """The lines of a JSON-lines file, or None when the file is not JSON lines."""
-    head = data.lstrip()[:1]
-    if head != b"{":
+    """The lines of a JSON-lines file, or None when the file is not JSON lines.
+
+    It is JSON lines when it opens with '{' and one of its first lines parses as an
+    object with a url, html or text field (so a corrupt first line does not turn
+    the whole file into a text dump).
+    """
+    if data.lstrip()[:1] != b"{":
         return None
     lines = [(i, line) for i, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
-    try:
-        first = json.loads(lines[0][1])
-    except ValueError:
-        return None
-    if not isinstance(first, dict) or not ({"html", "text", "url"} & first.keys()):
-        return None
-    return lines
+    for _, line in lines[:JSONL_SNIFF_LINES]:
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(obj, dict) and {"html", "text", "url"} & obj.keys():
+            return lines
+    return None
 
 
-def _read_jsonl(records: list[tuple[int, bytes]], source: str, digest: str,
-                limits: ReadLimits) -> list[Page]:
+def _read_jsonl(records: list[tuple[int, bytes]], source: str, limits: ReadLimits) -> list[Page]:
     pages: list[Page] = []
     for index, (line_no, line) in enumerate(records):
         record_hash = hashlib.sha1(line).hexdigest()
+
+        def failed(err: ReadError) -> Page:
+            return _failed(source, err, record=index, size=len(line), content_hash=record_hash,
+                           container="jsonl")
+
+        if len(line) > limits.max_page_bytes:
+            pages.append(failed(ReadError(Errors.E104.format(size=len(line), limit=limits.max_page_bytes),
+                                          STATUS_REFUSED)))
+            continue
         try:
             obj = json.loads(line)
             if not isinstance(obj, dict):
                 raise ValueError("not an object")
-        except ValueError as exc:
-            pages.append(_failed(source, ReadError(Errors.E107.format(line=line_no, detail=exc)),
-                                 record=index, content_hash=record_hash, container="jsonl"))
+        except (ValueError, RecursionError) as exc:
+            detail = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            pages.append(failed(ReadError(Errors.E107.format(line=line_no, detail=detail))))
             continue
         body = obj.get("html")
         fmt = FORMAT_HTML
         if not isinstance(body, str) or not body.strip():
             body, fmt = obj.get("text"), FORMAT_TEXT
         if not isinstance(body, str) or not body.strip():
-            pages.append(_failed(source, ReadError(Errors.E108.format(line=line_no)), record=index,
-                                 content_hash=record_hash, container="jsonl"))
+            pages.append(failed(ReadError(Errors.E108.format(line=line_no))))
             continue
         url = obj.get("url") if isinstance(obj.get("url"), str) else None
-        page = make_page(body.encode("utf-8", "surrogatepass"), source, index, "jsonl", record_hash,
-                         url=url, fmt=fmt)
+        try:
+            page = make_text_page(body, source, index, "jsonl", record_hash, url=url, encoding="utf-8",
+                                  fmt=fmt if fmt == FORMAT_TEXT else None, size=len(line),
+                                  limits=limits)
+        except ReadError as err:
+            pages.append(failed(err))
+            continue
+        if fmt == FORMAT_HTML:
+            page.format = FORMAT_HTML  # the field says so, whatever the markup looks like
         pages.append(page)
     return pages
 
 
 def _read_warc(data: bytes, source: str, digest: str, limits: ReadLimits) -> list[Page]:
+    """HTML response records of a WARC file.
+
+    A record cut short (a truncated download) keeps what arrived and is flagged
+    'truncated_warc'; a file damaged past reading ends with one failed row for the
+    rest, so the pages before the damage are kept and the loss is visible.
+    """
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     pages: list[Page] = []
+    records = ArchiveIterator(io.BytesIO(data))
     try:
-        for index, record in enumerate(ArchiveIterator(io.BytesIO(data))):
+        for record in records:
             if record.rec_type != "response":
                 continue
-            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-            if ctype and "html" not in ctype.lower():
+            headers = record.http_headers
+            ctype = ((headers.get_header("Content-Type") if headers else "") or "").lower()
+            if ctype and "html" not in ctype and "text/plain" not in ctype:
                 continue
-            body = record.content_stream().read(limits.max_page_bytes + 1)
             url = record.rec_headers.get_header("WARC-Target-URI")
+            body = record.content_stream().read(limits.max_page_bytes + 1)
+            cut_short = len(body) <= limits.max_page_bytes and getattr(record.raw_stream, "limit", 0) > 0
             record_hash = hashlib.sha1(body).hexdigest()
-            if len(body) > limits.max_page_bytes:
-                pages.append(_failed(source, ReadError(Errors.E104.format(
-                    size=len(body), limit=limits.max_page_bytes), STATUS_REFUSED),
-                    record=len(pages), content_hash=record_hash, container="warc"))
-                continue
-            if not body.strip():
-                continue
-            pages.append(make_page(body, source, len(pages), "warc", record_hash, url=url,
-                                   fmt=FORMAT_HTML))
-    except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, OSError) as exc:
-        pages.append(_failed(source, ReadError(Errors.E109.format(detail=exc)), record=len(pages),
-                             content_hash=digest, container="warc"))
+            index = len(pages)
+            try:
+                if len(body) > limits.max_page_bytes:
+                    raise ReadError(Errors.E104.format(size=len(body), limit=limits.max_page_bytes),
+                                    STATUS_REFUSED)
+                if not body.strip():
+                    raise ReadError(Errors.E101)
+                kind = binary_kind(body)
+                if kind:
+                    raise ReadError(Errors.E102.format(kind=kind))
+                charset = _CHARSET.search(ctype)
+                page = make_page(body, source, index, "warc", record_hash, url=url,
+                                 fmt=FORMAT_TEXT if "text/plain" in ctype else None,
+                                 declared=charset.group(1) if charset else None, limits=limits)
+                if cut_short:
+                    page.flags.append(FLAG_TRUNCATED_WARC)
+            except ReadError as err:
+                page = _failed(source, err, record=index, size=len(body), content_hash=record_hash,
+                               container="warc")
+                page.url = url
+            pages.append(page)
+    except Exception as exc:  # warcio raises many types on damaged input; all mean "corrupt"
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        pages.append(_failed(source, ReadError(Errors.E109.format(detail=detail)),
+                             record=len(pages), content_hash=digest, container="warc"))
         return pages
+    # warcio stops quietly at a record whose headers were cut off: say so.
+    leftover = len(data) - records.offset
+    if leftover > 0 and data[records.offset:].strip():
+        detail = f"{leftover} bytes after the last complete record could not be read"
+        pages.append(_failed(source, ReadError(Errors.E109.format(detail=detail)),
+                             record=len(pages), content_hash=digest, container="warc"))
     if not pages:
         return [_failed(source, ReadError(Errors.E112), content_hash=digest, container="warc")]
     return pages
+
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
 
 
 def _failed(source: str, err: ReadError, *, record: int = 0, size: int = 0,
