@@ -68,3 +68,39 @@ def test_encoding_samples_present() -> None:
 def test_pages_are_realistic_size() -> None:
     sizes = {p.name: p.stat().st_size for p in PAGES.glob("*.html")}
     assert all(4_000 <= s <= 15_000 for s in sizes.values()), sizes
+
+
+def _warc_payloads(path: Path) -> list[tuple[str, str, bytes]]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    with path.open("rb") as fh:
+        return [(r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_header("Content-Type"),
+                 r.content_stream().read()) for r in ArchiveIterator(fh)]
+
+
+def test_crawl_samples_are_up_to_date(tmp_path: Path) -> None:
+    """raw/crawl/ is what scripts/make_sample_crawl.py makes from raw/pages/ today.
+
+    Compared by content (not compressed bytes, which may differ between zlib builds).
+    """
+    import gzip
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_crawl.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    crawl = ROOT / "raw" / "crawl"
+    assert (tmp_path / "sample.jsonl").read_bytes() == (crawl / "sample.jsonl").read_bytes()
+    name = "drug-info-ibuprofen.html.gz"
+    assert gzip.decompress((tmp_path / name).read_bytes()) == gzip.decompress((crawl / name).read_bytes())
+    committed = _warc_payloads(crawl / "sample.warc.gz")
+    assert committed == _warc_payloads(tmp_path / "sample.warc.gz")
+    kinds = [ctype.split(";")[0] for _, ctype, _ in committed]
+    assert kinds == ["text/html", "text/html", "image/png"]
+    records = [json.loads(line) for line in (crawl / "sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [sorted(r) for r in records] == [["html", "url"], ["html", "url"], ["text", "url"]]
+
+
+def test_raw_stays_small() -> None:
+    total = sum(p.stat().st_size for p in (ROOT / "raw").rglob("*") if p.is_file())
+    assert total < 400_000, total
