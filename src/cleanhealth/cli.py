@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .errors import CleanhealthError
+from .errors import CleanhealthError, Errors
 
 EXIT_OK = 0
 EXIT_USAGE = 2  # the run could not be done (bad folders, conflicting options)
@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="refuse input files larger than this (default 64 MiB)")
     run.add_argument("--max-decompressed-bytes", type=int, default=None,
                      help="refuse gzip content that expands past this (default 256 MiB)")
+    run.add_argument("--max-page-bytes", type=int, default=None,
+                     help="refuse a single page (file, JSON-lines or WARC record) larger than "
+                     "this after decompression (default 16 MiB)")
+    run.add_argument("--max-depth", type=int, default=None,
+                     help="refuse HTML whose elements nest deeper than this (default 1000; "
+                     "libxml2 cannot parse past 2048)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.add_argument("--config", type=Path, default=None,
                      help="config file with extra boilerplate phrases, site rules, terms and "
@@ -68,7 +74,10 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     overrides = {k: v for k, v in {
         "max_file_bytes": args.max_file_bytes,
         "max_decompressed_bytes": args.max_decompressed_bytes,
+        "max_page_bytes": args.max_page_bytes,
+        "max_depth": args.max_depth,
     }.items() if v is not None}
+    check_run_arguments(args, overrides)
     from .config import load_config
 
     options = Options(tag_entities=not args.no_entities, config=load_config(args.config), **overrides)
@@ -87,6 +96,35 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     if not args.quiet:
         console.print(summary_table(result))
     return EXIT_OK
+
+
+# libxml2 stops parsing at this depth even with huge_tree (see read.HUGE_DEPTH_CAP).
+MAX_DEPTH_CEILING = 2048
+
+
+def check_run_arguments(args: argparse.Namespace, limits: dict[str, int]) -> None:
+    """Refuse inputs and numeric options that cannot work, with one line saying why.
+
+    Checked before the progress bar starts so that a mistake prints only its error.
+    """
+    if not args.input.exists():
+        raise CleanhealthError(Errors.E301.format(path=args.input))
+    for name, value in limits.items():
+        if value < 1:
+            raise CleanhealthError(Errors.E312.format(option="--" + name.replace("_", "-"),
+                                                      rule="a positive number", value=value))
+    if limits.get("max_depth", 0) > MAX_DEPTH_CEILING:
+        raise CleanhealthError(Errors.E312.format(option="--max-depth", value=limits["max_depth"],
+                                                  rule=f"at most {MAX_DEPTH_CEILING} (libxml2's limit)"))
+    for option in ("workers", "shard_files"):
+        value = getattr(args, option, None)
+        if value is not None and value < 1:
+            raise CleanhealthError(Errors.E312.format(option="--" + option.replace("_", "-"),
+                                                      rule="at least 1", value=value))
+    timeout = getattr(args, "page_timeout", None)
+    if timeout is not None and timeout <= 0:
+        raise CleanhealthError(Errors.E312.format(option="--page-timeout", rule="more than 0 seconds",
+                                                  value=timeout))
 
 
 def summary_table(result) -> Table:
@@ -178,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, console)
     except CleanhealthError as err:
-        Console(stderr=True).print(f"[bold red]cleanhealth: error:[/] {err}", highlight=False)
+        Console(stderr=True).print(f"[bold red]cleanhealth: error:[/] {err}", highlight=False,
+                                   soft_wrap=True)  # one line, whatever the terminal width
         return EXIT_USAGE
     except KeyboardInterrupt:
         Console(stderr=True).print("cleanhealth: interrupted; the previous output is untouched")

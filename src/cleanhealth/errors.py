@@ -48,6 +48,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E309 = "page '{path}' does not exist or is not a file; pass one saved page to explain"
     E310 = "'{path}' holds {count} page(s); --record {record} is out of range (use 0 to {last})"
     E311 = "cannot write '{path}': {detail}"
+    E312 = "option {option} must be {rule}, got {value}; fix the value and run again"
     # programming errors
     E900 = "unknown removal reason '{reason}'; known reasons: {known}"
 

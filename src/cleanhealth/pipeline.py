@@ -13,6 +13,7 @@ from functools import cache
 from .config import EMPTY as EMPTY_CONFIG, Config, config_stages
 from .document import Document, Page
 from .extract import ExtractStage
+from .language import LanguageStage
 from .segment import SegmentStage
 from .stage import Stage
 from .tag import TagStage
@@ -26,6 +27,7 @@ class Options:
     max_file_bytes: int = 64 * 1024 * 1024
     max_decompressed_bytes: int = 256 * 1024 * 1024
     max_page_bytes: int = 16 * 1024 * 1024
+    max_depth: int = 1000  # deepest markup nesting read (read.DEFAULT_MAX_DEPTH: why 1,000)
     extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # reserved for config values
     config: Config = EMPTY_CONFIG  # the user's cleanhealth.toml (see config.py); part of the shard key
 
@@ -51,7 +53,7 @@ def build_stages(context: RunContext) -> tuple[Stage, ...]:
     """The stages for a run, built once per process and context."""
     extra = config_stages(context.options.config)  # empty lists when there is no config
     stages: list[Stage] = [*extra["before_extract"], ExtractStage(context), *extra["after_extract"],
-                           SegmentStage()]
+                           LanguageStage(), SegmentStage()]
     if context.options.tag_entities:
         stages.append(TagStage())
         stages.extend(extra["after_tag"])

@@ -420,7 +420,7 @@ def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: in
     shards = plan_shards(input_dir, files, out, digest, shard_files, shard_bytes)
     if on_plan:
         on_plan(len(files))
-    limits = ReadLimits(options.max_file_bytes, options.max_decompressed_bytes, options.max_page_bytes)
+    limits = ReadLimits.from_options(options)  # every limit, max_depth included
     todo: list[ShardTask] = []
     totals: Counter = Counter()
     reused = 0
