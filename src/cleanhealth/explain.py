@@ -59,6 +59,8 @@ LABEL_STYLES = {
     "TEST": ("bold yellow", "#9a7d0a"),
 }
 DEFAULT_LABEL_STYLE = ("bold", "#555555")
+# Consecutive items of these kinds print without a blank line between them.
+_TIGHT = frozenset({KIND_LIST_ITEM, KIND_TABLE_ROW, "removed"})
 
 
 @dataclass
@@ -238,7 +240,13 @@ def render_console(exp: Explanation, console: Console) -> None:
         legend.append(" ")
     console.print(legend)
     console.print()
+    previous = None  # blank lines between blocks, as in the clean text (lists stay tight)
     for item in exp.items:
+        kind = item.block.kind if item.block is not None else "removed"
+        if previous is not None and not (kind in _TIGHT and previous in _TIGHT) \
+                and kind not in HEADING_KINDS:
+            console.print()
+        previous = kind
         if item.block is not None:
             console.print(_console_block(doc, item.block))
         else:
