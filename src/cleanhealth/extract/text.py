@@ -1,39 +1,395 @@
 """Main-content extraction for flattened text dumps: a segment classifier.
 
-Placeholder rules; see issue 3 for the real classifier.
+The dump is cut into segments (lines, pieces of run-on lines, sentence groups; see
+textseg.py). A two-stage logistic regression over features that generalise (length,
+punctuation, stop-word density, title-case runs, digits, phone numbers, URLs,
+position, neighbours, repetition in the page and across the run, lexicon hits;
+features.py) scores each segment; the model was trained on the benchmark's WCXB
+training split (scripts/train_text_model.py). Rules then apply what a model cannot
+learn from a few hundred pages: decisive lexicon phrases ('we may earn a commission',
+'Advertisement'), site template lines, duplicates, blocks of unrelated text appended
+after the article (contamination), and sentence-level cuts inside kept paragraphs
+(spam runs in a foreign script, SEO spam phrases, calls to action with a phone number).
+
+Every cut goes to `removed` with a reason; adjacent cuts with the same reason are
+reported as one span of the original text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..document import KIND_HEADING, KIND_PARAGRAPH, Block, Document
+import numpy as np
+
+from ..document import KIND_HEADING, KIND_LIST_ITEM, KIND_PARAGRAPH, KIND_TITLE, Block, Document
+from .features import PHONE, URL, Prepared, SegInfo, line_key, prepare, stage2_features
+from .lexicon import Lexicon, load_lexicon
+from .model import TextModel, load_model
+from .textseg import LIST_MARKER, Segment, segment, split_sentences
 
 if TYPE_CHECKING:
     from ..pipeline import RunContext
     from ..stage import Stage
 
-MIN_CONTENT_WORDS = 8
-TERMINAL = re.compile(r"[.!?:…\"”’)]\s*$")
+# --- thresholds -------------------------------------------------------------------
+# Inputs beyond this many characters are cut (a text dump that long is not one page;
+# the reader's own size limits come first, this only bounds the work per page).
+MAX_RAW_CHARS = 2_000_000
+# A decisive lexicon phrase removes a segment unless the model is at least this sure
+# that it is content (a long paragraph that merely mentions cookies or a newsletter).
+STRONG_KEEP_P = 0.97
+# A template line (recurring across pages of the run) is removed unless the model is
+# this sure it is content (a health site's recurring 'When to see a doctor' heading sits
+# inside the article and scores high).
+TEMPLATE_KEEP_P = 0.85
+# Cross-page template lines: seen on at least this many pages and this share of the run.
+TEMPLATE_MIN_PAGES = 3
+TEMPLATE_MIN_SHARE = 0.02
+TEMPLATE_MIN_WORDS = 2  # single words ('Symptoms', 'Home') are left to the classifier
+# A kept segment repeating an earlier kept one is a duplicate from this many words on
+# (shorter repeats are headings or list items that legitimately recur).
+DUPLICATE_MIN_WORDS = 5
+# Contamination: a block of at least this many words whose content words overlap the
+# article's by less than this share, repeated in the page or sitting after the article.
+CONTAMINATION_MIN_WORDS = 25
+CONTAMINATION_MAX_OVERLAP = 0.2
+# Spam injection: foreign-script runs are cut from prose whose letters are at least this
+# share Latin (a page written in Chinese is not spam).
+LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
+# Headings: short, no sentence end, followed by content.
+HEADING_MAX_WORDS = 14
+# Flags.
+STUB_MAX_WORDS = 50  # kept text shorter than this is a stub
+MISSING_LIST_MIN = 2  # sentences ending in ':' with no list after them
+TRUNCATED_MIN_WORDS = 12  # a last paragraph this long without a sentence end was cut off
+NO_MODEL_THRESHOLD = 0.5
+
+FOREIGN_RUN = re.compile(
+    r"[A-Za-z0-9]*[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]+"
+    r"[\w\u3000-\u303f\uff00-\uffef]*")
+CALL_SENTENCE = re.compile(r"\b(call|contact|text|phone|dial)\b", re.I)
+CONTENT_WORD = re.compile(r"[a-z]{3,}")
+BULLET = re.compile(r"^\s*[-*•·▪●◦‣–—]\s+")
 
 
 class TextExtractor:
+    """Turn a text dump into kept Blocks and audited removals."""
+
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
+        self.lexicon: Lexicon = load_lexicon()
+        self.model: TextModel | None = load_model()
+        self.template_lines: frozenset[int] = getattr(context, "template_lines", frozenset()) or frozenset()
 
     def extract(self, doc: Document, stage: "Stage") -> Document:
-        lines = [ln.strip() for ln in doc.raw.splitlines()]
-        blocks: list[Block] = []
-        for line in lines:
-            if not line:
-                continue
-            words = line.split()
-            if len(words) >= MIN_CONTENT_WORDS and TERMINAL.search(line):
-                blocks.append(Block(line, KIND_PARAGRAPH))
-            elif 2 <= len(words) <= 12 and not TERMINAL.search(line) and line[:1].isupper():
-                blocks.append(Block(line, KIND_HEADING, 2))
-            else:
-                stage.remove(doc, line, "other")
-        doc.blocks = blocks
+        raw = _clean_input(doc.raw)
+        prep = prepare(raw, self.lexicon, self.template_lines)
+        if prep.title and not doc.title:
+            doc.title = prep.title
+        if not prep.segs:
+            doc.blocks = []
+            return doc
+        decision = _Decision(prep, self._probabilities(prep))
+        self._apply_rules(decision)
+        _detect_contamination(decision, self.lexicon)
+        doc.blocks = self._blocks(doc, stage, decision, raw)
+        self._flags(doc, decision)
         return doc
+
+    # -- scoring ----------------------------------------------------------------------
+    def _probabilities(self, prep: Prepared) -> np.ndarray:
+        if self.model is None:
+            return np.array([_rule_probability(i) for i in prep.infos])
+        p1 = self.model.stage1.predict(prep.f1)
+        return self.model.stage2.predict(stage2_features(prep.f1, p1, prep.infos))
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold if self.model else NO_MODEL_THRESHOLD
+
+    def _apply_rules(self, d: "_Decision") -> None:
+        seen: set[int] = set()
+        for k, (seg, info) in enumerate(zip(d.prep.segs, d.prep.infos)):
+            p = float(d.p[k])
+            keep = p >= self.threshold
+            reason = None
+            if info.strong_reason and p < STRONG_KEEP_P:
+                keep, reason = False, info.strong_reason
+            elif info.line_reason and info.line_reason != "nav" and info.words <= 3 and p < STRONG_KEEP_P:
+                # 'Advertisement', 'Share', 'Discussion Comments' alone on a line
+                keep, reason = False, info.line_reason
+            elif keep and info.key in self.template_lines and info.words >= TEMPLATE_MIN_WORDS and p < TEMPLATE_KEEP_P:
+                keep, reason = False, "template"
+            if keep and info.words >= DUPLICATE_MIN_WORDS:
+                if info.key in seen:
+                    keep, reason = False, "duplicate"
+                seen.add(info.key)
+            d.keep[k] = keep
+            d.reason[k] = None if keep else (reason or _reason_for(info, seg, k in d.template_hits(self.template_lines)))
+
+    # -- output -----------------------------------------------------------------------
+    def _blocks(self, doc: Document, stage: "Stage", d: "_Decision", raw: str) -> list[Block]:
+        segs, infos = d.prep.segs, d.prep.infos
+        blocks: list[Block] = []
+        n = len(segs)
+        kept = [k for k in range(n) if d.keep[k]]
+        next_kept = {kept[i]: (kept[i + 1] if i + 1 < len(kept) else None) for i in range(len(kept))}
+        # removed spans: merge runs of adjacent cuts with the same reason
+        k = 0
+        while k < n:
+            if d.keep[k]:
+                k += 1
+                continue
+            j = k
+            while j + 1 < n and not d.keep[j + 1] and d.reason[j + 1] == d.reason[k]:
+                j += 1
+            stage.remove(doc, raw[segs[k].start:segs[j].end], d.reason[k] or "other", round(float(d.p[k]), 3))
+            k = j + 1
+        previous_kind = None
+        for k in kept:
+            seg, info = segs[k], infos[k]
+            text = self._cut_inside(doc, stage, seg.text, info, d)
+            if not text:
+                continue
+            nk = next_kept[k]
+            kind, level = _kind(k, seg, info, d.prep, nk, previous_kind)
+            if kind == KIND_LIST_ITEM:
+                text = BULLET.sub("", text) or text
+            blocks.append(Block(text, kind, level))
+            previous_kind = kind
+        return blocks
+
+    def _cut_inside(self, doc: Document, stage: "Stage", text: str, info: SegInfo, d: "_Decision") -> str:
+        """Cut spam runs and calls to action out of a kept segment, keeping the rest."""
+        if info.words >= 6 and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
+            text = _cut_spans(doc, stage, text, [m.span() for m in FOREIGN_RUN.finditer(text)], "spam_injection", d)
+        if self.lexicon.spam is not None:
+            text = _cut_spans(doc, stage, text, [m.span() for m in self.lexicon.spam.finditer(text.lower())],
+                              "spam_injection", d)
+        if PHONE.search(text) and CALL_SENTENCE.search(text):
+            spans = [(a, b) for a, b in split_sentences(text)
+                     if PHONE.search(text[a:b]) and CALL_SENTENCE.search(text[a:b])]
+            if spans and sum(b - a for a, b in spans) < len(text):
+                text = _cut_spans(doc, stage, text, spans, "cta", d)
+        return text.strip()
+
+    def _flags(self, doc: Document, d: "_Decision") -> None:
+        segs, infos = d.prep.segs, d.prep.infos
+        if d.prep.stopwords_stripped:
+            doc.add_flag("stopwords_stripped")
+        if d.spam:
+            doc.add_flag("spam_injection")
+        if any(r == "contamination" for r in d.reason):
+            doc.add_flag("contamination")
+        kept = [k for k in range(len(segs)) if d.keep[k]]
+        words = sum(infos[k].words for k in kept)
+        if words < STUB_MAX_WORDS:
+            doc.add_flag("stub")
+        missing = 0
+        for k in kept:
+            text = segs[k].text.rstrip(" .")
+            if text.endswith(":") and infos[k].words >= 4:
+                nxt = k + 1
+                if nxt >= len(segs) or not _looks_like_list_item(segs[nxt], infos[nxt]):
+                    missing += 1
+        if missing >= MISSING_LIST_MIN:
+            doc.add_flag("missing_list_items")
+        body = [k for k in kept if infos[k].words >= TRUNCATED_MIN_WORDS]
+        if body:
+            last = segs[body[-1]].text.rstrip()
+            if last.endswith(("...", "…")) or not re.search(r"[.!?:;\"'”’)\]]$", last):
+                doc.add_flag("truncated")
+
+
+@dataclass
+class _Decision:
+    prep: Prepared
+    p: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = len(self.prep.segs)
+        self.keep: list[bool] = [False] * n
+        self.reason: list[str | None] = [None] * n
+        self.spam = False
+        self._template: set[int] | None = None
+
+    def template_hits(self, template_lines: frozenset[int]) -> set[int]:
+        if self._template is None:
+            self._template = {k for k, i in enumerate(self.prep.infos) if i.key in template_lines}
+        return self._template
+
+
+def _clean_input(raw: str) -> str:
+    """Bound the work and drop control characters a binary-ish input may carry."""
+    if not raw:
+        return ""
+    raw = raw[:MAX_RAW_CHARS]
+    if "\x00" in raw or any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in raw[:2000]):
+        raw = "".join(c if (c in "\n\r\t" or unicodedata.category(c) != "Cc") else " " for c in raw)
+    return raw
+
+
+def _rule_probability(info: SegInfo) -> float:
+    """Fallback when no model file ships: jusText-like length and punctuation rules."""
+    if info.line_reason or info.strong_reason:
+        return 0.05
+    if info.prose:
+        return 0.9
+    if info.words >= 8 and info.terminal:
+        return 0.7
+    return 0.3
+
+
+def _reason_for(info: SegInfo, seg: Segment, template: bool) -> str:
+    """The most specific reason for a segment the classifier rejected."""
+    if info.line_reason:
+        return info.line_reason
+    if info.strong_reason:
+        return info.strong_reason
+    if template:
+        return "template"
+    if info.phrase_reasons:
+        return info.phrase_reasons[0]
+    if URL.search(seg.text) and info.words <= 12:
+        return "other"
+    if info.words <= 8 and info.title_ratio >= 0.5:
+        return "nav"
+    if seg.runon and info.title_ratio >= 0.5:
+        return "nav"
+    return "low_quality"
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if c < "\u0250") / len(letters)
+
+
+def _cut_spans(doc: Document, stage: "Stage", text: str, spans: list[tuple[int, int]], reason: str,
+               d: _Decision) -> str:
+    if not spans:
+        return text
+    out: list[str] = []
+    last = 0
+    for a, b in sorted(spans):
+        if a < last:
+            continue
+        out.append(text[last:a])
+        stage.remove(doc, text[a:b].strip(), reason, None)
+        last = b
+    out.append(text[last:])
+    if reason == "spam_injection":
+        d.spam = True
+    joined = ""
+    for part in out:
+        if not joined:
+            joined = part.rstrip()
+        elif part.strip():
+            joined = joined.rstrip() + ("" if part.lstrip()[:1] in ".,;:!?)" else " ") + part.strip()
+    return re.sub(r"[ \t]{2,}", " ", joined).strip()
+
+
+def _looks_like_list_item(seg: Segment, info: SegInfo) -> bool:
+    return seg.list_marker or (info.words <= HEADING_MAX_WORDS and not info.terminal)
+
+
+def _kind(k: int, seg: Segment, info: SegInfo, prep: Prepared, next_k: int | None,
+          previous_kind: str | None) -> tuple[str, int]:
+    if k == 0 and prep.title is not None:
+        return KIND_TITLE, 1
+    if seg.list_marker:
+        return KIND_LIST_ITEM, 0
+    text = seg.text
+    if info.words <= HEADING_MAX_WORDS and not re.search(r"[.,;:]$", text):
+        nxt = prep.infos[next_k] if next_k is not None else None
+        followed_by_body = nxt is not None and (nxt.words > info.words or nxt.terminal)
+        if previous_kind == KIND_LIST_ITEM or (prep.segs[k - 1].text.rstrip().endswith(":") if k else False):
+            if not followed_by_body or (nxt is not None and nxt.words <= HEADING_MAX_WORDS and not nxt.terminal):
+                return KIND_LIST_ITEM, 0
+        if followed_by_body and (not info.terminal or text.endswith("?")):
+            return KIND_HEADING, 2
+    return KIND_PARAGRAPH, 0
+
+
+def _content_words(tokens: Iterable[str], stop: frozenset[str]) -> set[str]:
+    return {t for t in tokens if t not in stop and CONTENT_WORD.fullmatch(t)}
+
+
+def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
+    """Mark kept blocks of unrelated text that are repeated or sit after the article.
+
+    A scraper sometimes glues another page's text on (often twice). Such a block is
+    long, off-topic compared with the rest of what was kept, and either repeated
+    verbatim in the page or placed after the article ends.
+    """
+    infos, n = d.prep.infos, len(d.prep.infos)
+    counts = Counter(i.key for i in infos if i.words)
+    # runs of consecutive kept segments
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for k in range(n):
+        if d.keep[k] or (infos[k].words and counts[infos[k].key] > 1 and d.reason[k] == "duplicate"):
+            cur.append(k)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    if len(runs) < 2:
+        return
+    stop = lex.stopwords
+    for run in runs:
+        words = sum(infos[k].words for k in run)
+        if words < CONTAMINATION_MIN_WORDS:
+            continue
+        repeated = sum(infos[k].words for k in run if counts[infos[k].key] > 1) >= 0.8 * words
+        is_last = run is runs[-1]
+        if not (repeated or is_last):
+            continue
+        mine = _content_words((t for k in run for t in infos[k].tokens), stop)
+        rest = _content_words((t for r in runs if r is not run for k in r for t in infos[k].tokens
+                               if counts[infos[k].key] == 1 or r is not run), stop)
+        if d.prep.title:
+            rest |= _content_words(infos[0].tokens, stop)
+        if not mine or not rest:
+            continue
+        rest_words = sum(infos[k].words for r in runs if r is not run for k in r)
+        if rest_words < words * 0.3 and not repeated:
+            continue  # the 'article' is this block: nothing to compare it with
+        overlap = len(mine & rest) / len(mine)
+        if overlap < CONTAMINATION_MAX_OVERLAP:
+            for k in run:
+                d.keep[k] = False
+                d.reason[k] = "contamination"
+            # every other copy of these lines goes too
+            keys = {infos[k].key for k in run}
+            for k in range(n):
+                if infos[k].key in keys and infos[k].words:
+                    d.keep[k] = False
+                    d.reason[k] = "contamination"
+
+
+def build_template_lines(texts: Iterable[str]) -> frozenset[int]:
+    """Hashes of lines that recur across the pages of a run (site template text).
+
+    The pre-pass for `RunContext.template_lines`: a line counts as template when it is
+    on at least TEMPLATE_MIN_PAGES pages and TEMPLATE_MIN_SHARE of the pages given, and
+    has at least TEMPLATE_MIN_WORDS words. Hashes are stable across processes.
+    """
+    seen: Counter[int] = Counter()
+    pages = 0
+    for text in texts:
+        pages += 1
+        keys = set()
+        for seg in segment(_clean_input(text or "")):
+            if len(seg.text.split()) >= TEMPLATE_MIN_WORDS:
+                keys.add(line_key(seg.text))
+        seen.update(keys)
+    need = max(TEMPLATE_MIN_PAGES, int(TEMPLATE_MIN_SHARE * pages + 0.999))
+    return frozenset(k for k, c in seen.items() if c >= need)
