@@ -80,6 +80,7 @@ class ShardSummary:
     model_loads: int = 0  # how many times that process built the stages (should stay 1)
     peak_rss: int = 0  # that process's peak resident memory, bytes
     isolated_failures: int = 0  # pages recorded failed by the supervisor (crash or hang)
+    cpu_seconds: float = 0.0  # that process's CPU time so far (user + system)
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,16 @@ def model_loads() -> int:
     return loads
 
 
+def cpu_seconds() -> float:
+    try:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    except (ImportError, OSError):
+        return time.process_time()
+
+
 def peak_rss_bytes() -> int:
     try:
         import resource
@@ -369,7 +380,7 @@ def process_shard(task: ShardTask, emit: Emit | None = None) -> ShardSummary:
         raise
     return ShardSummary(spec.index, spec.key, len(spec.files), False, counts,
                         time.perf_counter() - started, f"{socket.gethostname()}:{os.getpid()}",
-                        model_loads(), peak_rss_bytes(), len(failures))
+                        model_loads(), peak_rss_bytes(), len(failures), cpu_seconds())
 
 
 @dataclass
@@ -454,6 +465,7 @@ def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: in
                 seen["shards"] += 1
                 seen["model_loads"] = max(seen.get("model_loads", 0), summary.model_loads)
                 seen["peak_rss"] = max(seen.get("peak_rss", 0), summary.peak_rss)
+                seen["cpu_seconds"] = max(seen.get("cpu_seconds", 0.0), summary.cpu_seconds)
             if on_progress:
                 on_progress(Progress(summary.files - files_done.pop(summary.index, 0), summary))
     finally:
@@ -471,6 +483,7 @@ def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: in
         "files": len(files),
         "shards": len(shards),
         "reused_shards": reused,
+        "worker_stats": workers_seen,
         "counts": dict(sorted(totals.items())),
         "seconds": round(seconds, 3),
         "versions": package_versions(),
