@@ -61,8 +61,6 @@ THRESHOLDS: dict[str, tuple[float, float, float, str]] = {
     "min_trafilatura_chars": (250, 0, 1_000_000,
                               "HTML: below this many extracted characters the BeautifulSoup "
                               "fallback runs instead of trafilatura"),
-    "min_content_words": (8, 1, 1000,
-                          "text dumps: fewest words for a line to count as a content paragraph"),
 }
 
 _TOP_LEVEL = {"phrase", "pattern", "site_rule", "term", "thresholds"}

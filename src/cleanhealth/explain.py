@@ -182,6 +182,10 @@ def _section_at(doc: Document, block: Block) -> int | None:
     return None
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def _entity_note(ent: Entity) -> str:
     code = f" {ent.vocabulary or ''}:{ent.code}" if ent.code else ""
     neg = " negated" if ent.negated else ""
@@ -225,7 +229,7 @@ def render_console(exp: Explanation, console: Console) -> None:
         ("flags", ", ".join(doc.flags) or "-"),
         ("kept", f"{len(doc.text):,} chars in {len(doc.blocks)} blocks, {len(doc.sections)} sections, "
                  f"{len(doc.entities)} entities"),
-        ("removed", f"{sum(len(r.text) for r in doc.removed):,} chars in {len(doc.removed)} spans"),
+        ("removed", f"{sum(len(r.text) for r in doc.removed):,} chars in {_n(len(doc.removed), 'span')}"),
     ]
     for key, value in rows:
         head.add_row(key, Text(value))
@@ -369,7 +373,7 @@ def render_html(exp: Explanation) -> str:
         ("flags", ", ".join(doc.flags)),
         ("kept", f"{len(doc.text):,} chars, {len(doc.blocks)} blocks, {len(doc.sections)} sections, "
                  f"{len(doc.entities)} entities"),
-        ("removed", f"{sum(len(r.text) for r in doc.removed):,} chars in {len(doc.removed)} spans"),
+        ("removed", f"{sum(len(r.text) for r in doc.removed):,} chars in {_n(len(doc.removed), 'span')}"),
     ]
     for key, value in meta:
         if value:

@@ -37,10 +37,10 @@ _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.8rem 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .plot{display:block;max-width:100%;height:auto;margin:.5rem 0;border:1px solid #eee}
 .grid{display:flex;flex-wrap:wrap;gap:2rem;align-items:flex-start}
-.muted{color:#777}.note{background:#fff8e1;border:1px solid #f0d98c;padding:.5rem .8rem}
+.wide{overflow-x:auto;max-width:100%}.muted{color:#777}.note{background:#fff8e1;border:1px solid #f0d98c;padding:.5rem .8rem}
 """
 
 
@@ -118,11 +118,11 @@ class Plotter:
         return f'<img class="plot" alt="{_esc(alt)}" src="data:image/png;base64,{data}">'
 
     def barh(self, labels: list, values: list, title: str, xlabel: str, color: str = "#4a7fb5",
-             percent: bool = False) -> str:
+             percent: bool = False, width: float = 7.5) -> str:
         if not self.available or not labels:
             return ""
-        height = 0.9 + 0.28 * len(labels)
-        fig, ax = self.plt.subplots(figsize=(7.5, height))
+        height = 1.2 + 0.28 * len(labels)
+        fig, ax = self.plt.subplots(figsize=(width, height))
         y = list(range(len(labels)))[::-1]
         ax.barh(y, values, color=color)
         ax.set_yticks(y, [_label(v) for v in labels])
@@ -131,13 +131,20 @@ class Plotter:
         for yi, value in zip(y, values):
             ax.text(value, yi, f" {value:.1f}%" if percent else f" {value:,}", va="center", fontsize=8)
         ax.margins(x=0.15)
+        if not percent:
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 pages
         return self._img(fig, title)
 
     def stacked_barh(self, frame: pd.DataFrame, title: str, xlabel: str) -> str:
         """Rows = categories (top first), columns = stacked series."""
         if not self.available or frame.empty:
             return ""
-        fig, ax = self.plt.subplots(figsize=(8.5, 1.2 + 0.3 * len(frame)))
+        # Tall enough for every bar and for the legend, which sits right of the axes
+        # (inside it would hide the bars of short stacks).
+        height = max(1.4 + 0.3 * len(frame), 0.6 + 0.2 * len(frame.columns))
+        fig, ax = self.plt.subplots(figsize=(9.5, height))
         y = list(range(len(frame)))[::-1]
         left = [0.0] * len(frame)
         cmap = self.plt.get_cmap("tab20")
@@ -148,7 +155,7 @@ class Plotter:
         ax.set_yticks(y, [_label(v) for v in frame.index])
         ax.set_title(title)
         ax.set_xlabel(xlabel)
-        ax.legend(fontsize=7, loc="lower right", ncol=2)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         return self._img(fig, title)
 
     def hist(self, values: list[int], title: str, xlabel: str) -> str:
@@ -224,7 +231,7 @@ def build_report(out: str | Path) -> str:
         counts = docs[column].value_counts()
         parts.append(f"<div><h3>By {title}</h3>"
                      + plot.barh(counts.index.tolist()[:TOP_SITES], counts.tolist()[:TOP_SITES],
-                                 f"pages by {title}", "pages")
+                                 f"pages by {title}", "pages", width=4.2)
                      + _table([title, "pages", "share"], _count_rows(counts.head(TOP_SITES), n_pages), {1, 2})
                      + "</div>")
     parts.append("</div>")
@@ -260,10 +267,11 @@ def build_report(out: str | Path) -> str:
         site_share = site_share.loc[order, by_reason.index.intersection(site_share.columns)]
         parts.append(plot.stacked_barh(site_share, f"share of each site's text removed, by reason "
                                        f"(top {TOP_SITES} sites)", "% of the site's characters"))
-        parts.append(_table(["site", *site_share.columns.tolist()],
-                            [[d, *[f"{v:.1f} %" for v in row]] for d, row in
-                             zip(site_share.index, site_share.itertuples(index=False))],
-                            set(range(1, len(site_share.columns) + 1))))
+        parts.append('<div class="wide">' + _table(
+            ["site", *site_share.columns.tolist()],
+            [[d, *[f"{v:.1f} %" for v in row]] for d, row in
+             zip(site_share.index, site_share.itertuples(index=False))],
+            set(range(1, len(site_share.columns) + 1))) + "</div>")
     else:
         parts.append("<p>Nothing was removed.</p>")
 
@@ -327,12 +335,12 @@ def build_report(out: str | Path) -> str:
         parts.append("<p>Every page was processed.</p>")
     shown = docs.sort_values("source").head(MAX_PAGE_ROWS)
     parts.append(f"<h2>Pages</h2><p class=\"muted\">{len(shown):,} of {n_pages:,} pages, by source</p>")
-    parts.append(_table(["source", "title", "site", "language", "status", "characters kept",
+    parts.append('<div class="wide">' + _table(["source", "title", "site", "language", "status", "characters kept",
                          "share removed", "sections", "entities", "flags"],
                         [[r.source, r.title or "", r.domain, r.language, r.status, f"{int(r.n_chars):,}",
                           _pct(r.removed_chars, r.n_chars + r.removed_chars), int(r.n_sections),
                           int(r.n_entities), ", ".join(r.flags) if r.flags is not None else ""]
-                         for r in shown.itertuples()], {5, 6, 7, 8}))
+                         for r in shown.itertuples()], {5, 6, 7, 8}) + "</div>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
