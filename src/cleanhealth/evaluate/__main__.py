@@ -13,6 +13,8 @@ import sys
 # subcommand -> (module under cleanhealth.evaluate, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "text": ("text", "text-dump cleaner on the .scrape.txt files, beside 'no cleaning'"),
+    "entities": ("entities", "entity tagger on the labelled dev set, traps and negation probe"),
+    "html": ("html", "HTML extraction beside plain trafilatura (default and favor_precision) on the bench HTML"),
 }
 
 

@@ -29,6 +29,10 @@ WINDOW = 8
 # A post-trigger must follow its entity within this many words ('pain is now absent').
 POST_WINDOW = 3
 SENTENCE_END = frozenset({".", "!", "?", ";", ":", BREAK})
+# Clause boundaries that also stop a post-trigger reaching back ('pain, but not absent').
+STRONG_TERMINATORS = frozenset({"but", "however", "although", "though", "which", "who", "whereas", "while"})
+# Body parts are not asserted absent by 'no tingling in my hands': they are never negated.
+NEVER_NEGATED = frozenset({"ANATOMY"})
 
 
 def _phrases(items: list[str]) -> list[tuple[str, ...]]:
@@ -38,55 +42,71 @@ def _phrases(items: list[str]) -> list[tuple[str, ...]]:
 class Negation:
     name = "cleanhealth_negation"
 
-    def __init__(self, config: dict | None = None) -> None:
+    def __init__(self, config: dict | None = None, labels: list[str] | None = None) -> None:
         cfg = config or json.loads(resources.files("cleanhealth.data").joinpath(FILE).read_text("utf-8"))
         self.pre = _phrases(cfg["pre"])
         self.post = _phrases(cfg["post"])
         self.pseudo = _phrases(cfg["pseudo"])
         self.terminate = _phrases(cfg["terminate"])
         self.first_words = {p[0] for group in (self.pre, self.post, self.pseudo, self.terminate) for p in group}
+        # tie-break order for phrases of equal length: pseudo beats pre beats post beats terminator
+        self.groups = (("pseudo", self.pseudo), ("pre", self.pre), ("post", self.post), ("term", self.terminate))
+        self.table_labels = labels
 
     @staticmethod
     def _norm(words: list[str]) -> list[str]:
         return ["not" if w in ("n't", "n’t", "nt") else w for w in words]
 
-    def _scan(self, words: list[str]) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]:
-        """Positions of pre triggers (start, end), terminators and post triggers."""
-        pre, term, post = [], [], []
+    def _scan(self, words: list[str]) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]], list[int]]:
+        """Positions of pre triggers (start, end), terminators, post triggers and hard stops.
+
+        At each position the longest phrase of any kind wins ('is not needed' over
+        'is not'); a phrase that would swallow the start of a pseudo-trigger yields
+        to it ('are not sure' is 'are' + pseudo 'not sure').
+        """
+        pre, term, post, hard = [], [], [], []
         i, n = 0, len(words)
         while i < n:
             w = words[i]
             if w in SENTENCE_END:
                 term.append(i)
+                hard.append(i)
                 i += 1
                 continue
             if w not in self.first_words:
                 i += 1
                 continue
-            hit = False
-            for group, kind in ((self.pseudo, "pseudo"), (self.pre, "pre"), (self.post, "post"),
-                                (self.terminate, "term")):
+            best: tuple[int, str] | None = None
+            for kind, group in self.groups:
                 for p in group:
-                    if tuple(words[i:i + len(p)]) == p:
-                        if kind == "pre":
-                            pre.append((i, i + len(p)))
-                        elif kind == "post":
-                            post.append((i, i + len(p)))
-                        elif kind == "term":
-                            term.append(i)
-                        i += len(p)
-                        hit = True
-                        break
-                if hit:
-                    break
-            if not hit:
+                    if (best is None or len(p) > best[0]) and tuple(words[i:i + len(p)]) == p:
+                        best = (len(p), kind)
+                        break  # groups are sorted longest first
+            if best is None:
                 i += 1
-        return pre, term, post
+                continue
+            length, kind = best
+            if kind != "pseudo" and any(self._starts_pseudo(words, j) for j in range(i + 1, i + length)):
+                i += 1
+                continue
+            if kind == "pre":
+                pre.append((i, i + length))
+            elif kind == "post":
+                post.append((i, i + length))
+            elif kind == "term":
+                term.append(i)
+                if words[i] in STRONG_TERMINATORS:
+                    hard.append(i)
+            i += length
+        return pre, term, post, hard
+
+    def _starts_pseudo(self, words: list[str], j: int) -> bool:
+        return any(tuple(words[j:j + len(p)]) == p for p in self.pseudo)
 
     def negated(self, words: list[str], spans: list[tuple[int, int]]) -> list[bool]:
         """For entity spans over `words` (normalised), whether each is negated."""
         words = self._norm(words)
-        pre, term, post = self._scan(words)
+        pre, term, post, hard = self._scan(words)
         out = []
         for start, end in spans:
             neg = False
@@ -96,7 +116,7 @@ class Negation:
                     break
             if not neg:
                 for ts, te in post:
-                    if ts >= end and ts - end < POST_WINDOW and not any(end <= t < ts for t in term):
+                    if ts >= end and ts - end < POST_WINDOW and not any(end <= t < ts for t in hard):
                         neg = True
                         break
             out.append(neg)
@@ -106,6 +126,7 @@ class Negation:
         matches = doc.user_data[MATCHES]
         if matches:
             flags = self.negated(doc.user_data[NORMS], [(m.start, m.end) for m in matches])
+            labels = self.table_labels
             for m, flag in zip(matches, flags):
-                m.negated = flag
+                m.negated = flag and not (labels is not None and labels[m.concept] in NEVER_NEGATED)
         return doc

@@ -3,7 +3,10 @@
 Rules are data (data/senses.json), keyed by the normalised term ('back', 'cold').
 A rule may list contexts that *allow* the term (keep_if_prev / keep_if_next: if
 either list is given, one of them must match) and contexts that *forbid* it
-(drop_if_prev / drop_if_next), as word phrases compared with the words right
+(drop_if_prev / drop_if_next), require what follows (require_next: the term must
+be followed by one of these, e.g. punctuation for a noun such as 'a cold.'), or say
+the word is never a term ("never": true). Phrases may use <punct>, <num> and <end>;
+they are word phrases compared with the words right
 before or after the match ('come back', 'back to', 'cut back', 'shot in the arm').
 """
 
@@ -26,16 +29,42 @@ def load_rules() -> dict[str, dict[str, list[tuple[str, ...]]]]:
     for term, rule in raw.items():
         if term.startswith("_"):
             continue
-        rules[term] = {k: [tuple(p.lower().split()) for p in v] for k, v in rule.items() if k != "note"}
+        if rule.get("never"):
+            rules[term] = {"never": True}
+            continue
+        # an empty list means 'no constraint', not 'nothing allows it' (use "never" for that)
+        # phrases are split like page text: hyphens are dropped ('pre-match' -> 'pre match')
+        rules[term] = {k: [tuple(p.lower().replace("-", " ").split()) for p in v]
+                       for k, v in rule.items() if k != "note" and v}
     return rules
 
 
+PUNCT = "<punct>"  # rule placeholder: any punctuation word
+NUM = "<num>"  # rule placeholder: any number ('the depression of 1929')
+END = "<end>"  # rule placeholder: nothing follows (end of text)
+
+
+def _word_fits(word: str, pattern: str) -> bool:
+    if pattern == PUNCT:
+        return not any(ch.isalnum() for ch in word)
+    if pattern == NUM:
+        return word[:1].isdigit()
+    return word == pattern
+
+
 def _ends_with(words: list[str], phrase: tuple[str, ...]) -> bool:
-    return len(words) >= len(phrase) and tuple(words[len(words) - len(phrase):]) == phrase
+    if len(words) < len(phrase):
+        return False
+    tail = words[len(words) - len(phrase):]
+    return all(_word_fits(w, p) for w, p in zip(tail, phrase))
 
 
 def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
-    return tuple(words[: len(phrase)]) == phrase
+    if phrase == (END,):
+        return not words
+    if len(words) < len(phrase):
+        return False
+    return all(_word_fits(w, p) for w, p in zip(words, phrase))
 
 
 class SenseFilter:
@@ -48,9 +77,14 @@ class SenseFilter:
         rule = self.rules.get(term)
         if rule is None:
             return True
+        if rule.get("never"):
+            return False
         if any(_ends_with(prev, p) for p in rule.get("drop_if_prev", ())):
             return False
         if any(_starts_with(nxt, p) for p in rule.get("drop_if_next", ())):
+            return False
+        required = rule.get("require_next")
+        if required is not None and not any(_starts_with(nxt, p) for p in required):
             return False
         keep_prev, keep_next = rule.get("keep_if_prev"), rule.get("keep_if_next")
         if keep_prev is None and keep_next is None:

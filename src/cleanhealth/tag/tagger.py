@@ -16,7 +16,7 @@ from . import cache
 from .abbreviations import AbbreviationLinker
 from .build import build_table
 from .matcher import MATCHES, TOKEN_IDS, VocabMatcher
-from .negation import Negation
+from .negation import NEVER_NEGATED, Negation
 from .senses import SenseFilter
 from .vocab import TermTable
 
@@ -44,7 +44,8 @@ class Tagger:
             self.origin = "given"
         self.table = table
         self.nlp = spacy.blank("en")
-        self.components = [VocabMatcher(table), SenseFilter(), AbbreviationLinker(), Negation()]
+        self.components = [VocabMatcher(table), SenseFilter(), AbbreviationLinker(),
+                           Negation(labels=[c.label for c in table.concepts])]
         self.load_seconds = time.perf_counter() - started
 
     def process(self, text: str) -> spacy.tokens.Doc:
@@ -66,3 +67,28 @@ class Tagger:
             c = concepts[m.concept]
             out.append(Entity(start, end, text[start:end], c.label, c.code, c.vocabulary, c.name, m.negated))
         return out
+
+
+def negation_for_spans(tagger: Tagger, text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Negation of given character spans (the probe set gives the entity, not the tagger).
+
+    Runs the tokenizer and the word-stream preparation of the matcher, maps each
+    span to kept words and asks the negation component, so the figure measures
+    negation alone, independent of what the vocabulary finds.
+    """
+    from .matcher import NORMS
+
+    doc = tagger.nlp.make_doc(text)
+    doc = tagger.components[0](doc)  # the matcher builds the word stream
+    ids = doc.user_data[TOKEN_IDS]
+    starts = [doc[i].idx for i in ids]
+    word_spans = []
+    for start, end in spans:
+        ws = next((k for k, s in enumerate(starts) if s >= start), len(starts))
+        we = next((k for k, s in enumerate(starts) if s >= end), len(starts))
+        word_spans.append((ws, max(we, ws + 1)))
+    negation = next(c for c in tagger.components if isinstance(c, Negation))
+    flags = negation.negated(doc.user_data[NORMS], word_spans)
+    # a span the tagger labels ANATOMY is never negated, as in the pipeline
+    anatomy = {(e.start, e.end) for e in tagger(text) if e.label in NEVER_NEGATED}
+    return [f and span not in anatomy for f, span in zip(flags, spans)]

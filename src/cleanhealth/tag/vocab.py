@@ -26,6 +26,7 @@ STOPLIST_FILE = "stoplist.txt"
 # Single-word terms from packaged sources shorter than this are dropped: they are
 # abbreviations or fragments that collide with ordinary words ('ra', 'ms', 'ace').
 MIN_SINGLE_WORD_CHARS = 5
+_SPLIT_WORDS = frozenset({"and", "or", "of", "in", "on", "with", "without", "to", "from", "by", "for", "at"})
 
 
 @dataclass(slots=True)
@@ -83,7 +84,13 @@ class Builder:
             return True
         if len(key) == 1 and (len(key[0]) < MIN_SINGLE_WORD_CHARS or key[0] in self.stop):
             return False
-        if " ".join(key) in self.stop:
+        text = " ".join(key)
+        if text in self.stop:
+            return False
+        # Coordinations and prepositional phrases ('nausea and vomiting', 'swelling of the
+        # face') are two mentions under the annotation guideline; a packaged term spanning
+        # them would swallow both. Curated fixed phrases ('shortness of breath') are kept.
+        if _SPLIT_WORDS.intersection(key[1:-1]):
             return False
         return any(ch.isalpha() for ch in key[0])
 

@@ -26,10 +26,17 @@ DRUG_TREES = ("D27.", "D02.", "D03.", "D04.", "D06.")
 
 
 def is_medicine(info: dict) -> bool:
-    """Does the dictionary entry name a medicine a health page would prescribe or discuss?"""
+    """Does the dictionary entry name a medicine a health page would prescribe or discuss?
+
+    A patient-information page (MedlinePlus, NHS) or encyclopaedia entry settles it
+    (insulin is a protein, and a medicine); otherwise the MeSH tree decides.
+    """
     if info.get("medline_plus_id") or info.get("nhs_url") or info.get("wikipedia_url"):
         return True
-    return any(t.startswith(DRUG_TREES) for t in info.get("mesh_tree", []))
+    trees = info.get("mesh_tree", [])
+    if any(t.startswith(NON_DRUG_TREES) for t in trees):
+        return False
+    return any(t.startswith(DRUG_TREES) for t in trees)
 
 
 def find_data_file() -> str:
@@ -52,8 +59,6 @@ def concepts() -> list[SourceConcept]:
         if info.get("drugbank_id"):
             vocab, code = "DrugBank", info["drugbank_id"]
         elif info.get("mesh_id"):
-            if any(t.startswith(NON_DRUG_TREES) for t in info.get("mesh_tree", [])):
-                continue
             vocab, code = "MeSH", info["mesh_id"]
         else:
             continue

@@ -85,8 +85,8 @@ def iter_codes() -> Iterator[tuple[str, str, list[str]]]:
         yield code, desc, incl
 
 
-def label_for(code: str, name: str, symptom_words: frozenset[str]) -> str:
-    if code.startswith(SYMPTOM_CHAPTER) or symptom_words.intersection(name.split()):
+def label_for(code: str, names: list[str], symptom_words: frozenset[str]) -> str:
+    if code.startswith(SYMPTOM_CHAPTER) or any(symptom_words.intersection(n.split()) for n in names):
         return "SYMPTOM"
     return "CONDITION"
 
@@ -103,7 +103,7 @@ def concepts(symptom_words: frozenset[str]) -> list[SourceConcept]:
             names.extend(clean_name(term))
         if not names:
             continue
-        out.append(SourceConcept(names[0], label_for(code, names[0], symptom_words), VOCABULARY, code,
+        out.append(SourceConcept(names[0], label_for(code, names, symptom_words), VOCABULARY, code,
                                  names, join_terms=join))
     return out
 
