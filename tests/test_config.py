@@ -231,10 +231,24 @@ def test_thresholds_min_block_words_and_min_text_chars():
 def test_terms_stage_adds_entities_with_sections():
     config = cfg('[[term]]\ntext = "night splint"\nlabel = "PROCEDURE"\ncode = "D0FA"\nvocabulary = "local"\n')
     doc = process(PAGE, **NO_TAGS)
-    doc = ConfigTermsStage(config)(doc)
+    doc = ConfigTermsStage(config, negation=False)(doc)  # negation: see test_config_terms_get_the_taggers_negation
     ents = [(e.text, e.label, e.code, e.section_id) for e in doc.entities]
     assert ents == [("night splint", "PROCEDURE", "D0FA", 2)]
     assert doc.text[doc.entities[0].start:doc.entities[0].end] == "night splint"
+
+
+def test_config_terms_get_the_taggers_negation():
+    """Loads the built-in tagger (shared with the tagger's own tests in one pytest process)."""
+    from cleanhealth.document import Document
+
+    config = cfg('[[term]]\ntext = "piriformis syndrome"\nlabel = "CONDITION"\n'
+                 '[[term]]\ntext = "dry needling"\nlabel = "PROCEDURE"\n')
+    doc = Document(doc_id="n", source="n.txt", language="en",
+                   text="The scan showed no piriformis syndrome. Dry needling helped her calf.")
+    doc = ConfigTermsStage(config)(doc)
+    assert [(e.text, e.negated) for e in doc.entities if e.label in ("CONDITION", "PROCEDURE")
+            and e.concept in ("piriformis syndrome", "dry needling")] == [
+        ("piriformis syndrome", True), ("Dry needling", False)]
 
 
 def test_run_with_config_records_it_and_invalidates_reused_shards(tmp_path, monkeypatch):

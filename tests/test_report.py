@@ -133,3 +133,16 @@ def test_report_renders_with_its_plots_in_headless_chromium(report, tmp_path):
     pixels = np.asarray(img, dtype=np.int16)
     blue = int((np.abs(pixels - np.array(BAR_BLUE, dtype=np.int16)).max(axis=2) <= 12).sum())
     assert blue > 5000, blue
+
+
+def test_report_and_stats_on_a_dataset_where_nothing_was_processed(tmp_path):
+    from cleanhealth.document import Document
+    from cleanhealth.stats import dataset_stats
+
+    out = make_dataset(tmp_path / "out", [Document(doc_id="z", source="empty.html", status="unreadable",
+                                                   error="[E101] file is empty")])
+    html = build_report(out)
+    assert "<p>Nothing was removed.</p>" in html and "<p>No entities" in html
+    assert "<p>No page was flagged.</p>" in html and '<td>[E101] file is empty</td><td class="n">1</td>' in html
+    stats = dataset_stats(out)
+    assert (stats.pages, stats.by_status, stats.entities) == (1, {"unreadable": 1}, 0)

@@ -627,22 +627,40 @@ class ConfigFilterStage(Stage):
 
 
 class ConfigTermsStage(Stage):
-    """After tagging: add the config's extra terms as entities (they win where they overlap)."""
+    """After tagging: add the config's extra terms as entities (they win where they overlap).
+
+    Negation comes from the built-in tagger's negation component, so 'no piriformis
+    syndrome' reads the same whether the term came from a package or from the config.
+    """
 
     name = "terms"
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, negation: bool = True) -> None:
         self.cfg = cfg
+        self.negation = negation
 
     def process(self, doc):
         from .segment import section_of
 
         extra = find_terms(doc.text, self.cfg)
+        if extra and self.negation and doc.language in (None, "en"):
+            for ent, negated in zip(extra, _negation(doc.text, extra)):
+                ent.negated = negated and ent.label != "ANATOMY"  # body parts are never negated
         for ent in extra:
             ent.section_id = section_of(doc.sections, ent.start)
             doc.stats[f"terms.entities.{ent.label}"] += 1
         doc.entities = merge_entities(doc.entities, extra)
         return doc
+
+
+def _negation(text: str, entities: list) -> list[bool]:
+    """The built-in tagger's negation for given spans; all False if the tagger offers none."""
+    try:
+        from .tag import get_tagger
+        from .tag.tagger import negation_for_spans
+    except ImportError:
+        return [False] * len(entities)
+    return negation_for_spans(get_tagger(), text, [(e.start, e.end) for e in entities])
 
 
 def config_stages(cfg: Config) -> dict[str, list]:

@@ -156,11 +156,16 @@ def order_items(doc: Document, raw: str) -> tuple[list[Item], list[Removed]]:
         last = pos
         items.append((pos, 1, seq, Item(pos, block=block)))
     unplaced: list[Removed] = []
+    next_from: dict[str, int] = {}  # a span cut several times ('Get Started') takes successive places
     for seq, span in enumerate(doc.removed):
-        pos = _find(flat, span.text)
+        key = _norm(span.text)
+        pos = _find(flat, span.text, next_from.get(key, 0))
+        if pos < 0 and key in next_from:
+            pos = _find(flat, span.text)
         if pos < 0:
             unplaced.append(span)
             continue
+        next_from[key] = pos + 1
         items.append((pos, 0, seq, Item(pos, removed=span)))
     items.sort(key=lambda t: t[:3])
     return [t[3] for t in items], unplaced
