@@ -63,6 +63,8 @@ def test_example_config_is_valid_hashable_and_picklable():
     assert [r.domain for r in config.site_rules] == ["example-clinic.org", "example-forum.com"]
     assert config.terms[0].code == "G57.00" and config.terms[1].synonyms == ("intramuscular stimulation",)
     assert config.threshold("min_text_chars") == 200
+    assert config.describe().endswith("cleanhealth.example.toml: 2 phrases, 2 patterns, 2 site rules, "
+                                      "2 terms, 1 threshold")
     options = Options(config=config)
     assert pickle.loads(pickle.dumps(options)) == options
     assert hash(RunContext(options=options)) == hash(RunContext(options=Options(config=config)))
@@ -251,7 +253,7 @@ def test_config_terms_get_the_taggers_negation():
         ("piriformis syndrome", True), ("Dry needling", False)]
 
 
-def test_run_with_config_records_it_and_invalidates_reused_shards(tmp_path, monkeypatch):
+def test_run_with_config_records_it_and_invalidates_reused_shards(tmp_path, monkeypatch, capsys):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "heel.html").write_bytes(PAGE.read_bytes())
@@ -261,7 +263,8 @@ def test_run_with_config_records_it_and_invalidates_reused_shards(tmp_path, monk
     assert SPOTLIGHT in pd.read_parquet(out / "documents")["text"][0]
     (tmp_path / "cleanhealth.toml").write_text(
         '[[site_rule]]\ndomain = "harborviewfootankle.com"\nselector = ".practice-spotlight"\nreason = "cta"\n')
-    assert main(["run", str(raw), "--out", str(out), "--no-entities", "--quiet"]) == 0
+    assert main(["run", str(raw), "--out", str(out), "--no-entities"]) == 0
+    assert "config: cleanhealth.toml: 1 site rule" in capsys.readouterr().out
     run = json.loads((out / "run.json").read_text())
     assert run["reused_shards"] == 0 and run["options"]["config"]["path"].endswith("cleanhealth.toml")
     assert SPOTLIGHT not in pd.read_parquet(out / "documents")["text"][0]

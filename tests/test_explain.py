@@ -45,6 +45,7 @@ def test_a_site_rule_in_the_config_shows_in_explain_without_code(tmp_path, monke
     second = next(i for i, line in enumerate(lines) if line.startswith(SECOND))
     heading = next(i for i, line in enumerate(lines) if "## Who gets plantar fasciitis?" in line)
     assert second < cut[0] < heading
+    assert "config    cleanhealth.toml: 1 site rule" in after
     assert re.search(r"│ cta\s+│\s+1 │\s+174 │", after)  # the removed-by-reason table
     # --config points at a file anywhere; the same rule gives the same result.
     elsewhere = tmp_path / "rules" / "harborview.toml"

@@ -81,6 +81,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from .config import load_config
 
     options = Options(tag_entities=not args.no_entities, config=load_config(args.config), **overrides)
+    if options.config and not args.quiet:
+        console.print(f"config: {options.config.describe()}", highlight=False)
     progress = Progress(TextColumn("[bold]cleanhealth"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("files"), TimeElapsedColumn(), console=console,
                         disable=args.quiet, transient=False)

@@ -117,6 +117,13 @@ class Config:
     def __bool__(self) -> bool:
         return bool(self.phrases or self.patterns or self.site_rules or self.terms or self.thresholds)
 
+    def describe(self) -> str:
+        """One line for the terminal: which file, and what it adds."""
+        parts = [f"{len(items)} {word}{'' if len(items) == 1 else 's'}" for items, word in (
+            (self.phrases, "phrase"), (self.patterns, "pattern"), (self.site_rules, "site rule"),
+            (self.terms, "term"), (self.thresholds, "threshold")) if items]
+        return f"{self.path or '(inline)'}: {', '.join(parts) or 'empty'}"
+
     def threshold(self, name: str) -> float:
         """The configured value of a threshold, or its default."""
         if name not in THRESHOLDS:
@@ -160,7 +167,8 @@ def find_config(explicit: str | Path | None, cwd: Path | None = None) -> Path | 
         if not path.is_file():
             raise CleanhealthError(Errors.E308.format(path=path, detail="no such file"))
         return path
-    candidate = (cwd or Path.cwd()) / DEFAULT_CONFIG_NAME
+    # Relative when found in the current folder, so messages name it as the user knows it.
+    candidate = cwd / DEFAULT_CONFIG_NAME if cwd is not None else Path(DEFAULT_CONFIG_NAME)
     return candidate if candidate.is_file() else None
 
 

@@ -80,6 +80,7 @@ class Explanation:
     unplaced: list[Removed]  # removed spans whose place in the page was not found
     record: int
     records: int
+    config: Config = EMPTY
 
 
 def explain_file(path: str | Path, config: Config = EMPTY, record: int = 0,
@@ -100,7 +101,7 @@ def explain_file(path: str | Path, config: Config = EMPTY, record: int = 0,
     context = RunContext(options=Options(tag_entities=tag_entities, config=config))
     doc = process_page(page, context)
     items, unplaced = order_items(doc, original)
-    return Explanation(page, doc, items, unplaced, record, len(pages))
+    return Explanation(page, doc, items, unplaced, record, len(pages), config)
 
 
 # --------------------------------------------------------------------------- ordering
@@ -235,6 +236,7 @@ def render_console(exp: Explanation, console: Console) -> None:
         ("kept", f"{len(doc.text):,} chars in {len(doc.blocks)} blocks, {len(doc.sections)} sections, "
                  f"{len(doc.entities)} entities"),
         ("removed", f"{sum(len(r.text) for r in doc.removed):,} chars in {_n(len(doc.removed), 'span')}"),
+        ("config", exp.config.describe() if exp.config else "-"),
     ]
     for key, value in rows:
         head.add_row(key, Text(value))
@@ -379,6 +381,7 @@ def render_html(exp: Explanation) -> str:
         ("kept", f"{len(doc.text):,} chars, {len(doc.blocks)} blocks, {len(doc.sections)} sections, "
                  f"{len(doc.entities)} entities"),
         ("removed", f"{sum(len(r.text) for r in doc.removed):,} chars in {_n(len(doc.removed), 'span')}"),
+        ("config", exp.config.describe() if exp.config else None),
     ]
     for key, value in meta:
         if value:
