@@ -270,3 +270,11 @@ def test_run_with_config_records_it_and_invalidates_reused_shards(tmp_path, monk
     assert SPOTLIGHT not in pd.read_parquet(out / "documents")["text"][0]
     removed = pd.read_parquet(out / "removed")
     assert removed.loc[removed["stage"] == "site_rules", "reason"].tolist() == ["cta"]
+
+
+def test_a_site_rule_selecting_the_whole_page_is_refused_and_flagged():
+    config = cfg('[[site_rule]]\ndomain = "harborviewfootankle.com"\nselector = "main, body"\nreason = "ad"\n')
+    doc = process(PAGE, config, **NO_TAGS)
+    assert "Plantar fasciitis is one of the most common causes of heel pain" in doc.text
+    assert "site_rule_too_broad" in doc.flags
+    assert not [r for r in doc.removed if r.stage == "site_rules"]

@@ -43,10 +43,14 @@ TERM_LABELS = ("CONDITION", "SYMPTOM", "ANATOMY", "DRUG", "PROCEDURE", "TEST")
 # Phrases shorter than this match inside ordinary prose far too often ('app', 'call'):
 # a phrase cuts whole blocks, so it must be specific enough to name boilerplate.
 MIN_PHRASE_CHARS = 4
-# A site rule's text is reported in the removed table; a selector that matches the
-# whole page (e.g. 'body') would wipe the article, so matches this long are refused
-# as a safety net (the page keeps its content and is flagged instead).
+# A selector that matches (nearly) the whole page (e.g. 'body', a layout wrapper) would
+# wipe the article; a match holding more than this share of the page's text is refused
+# as a safety net: the page keeps its content and gets the site_rule_too_broad flag.
 MAX_SITE_RULE_SHARE = 0.9
+# ... except on tiny pages, where one block can honestly be most of the text.
+MIN_GUARDED_PAGE_CHARS = 200
+# The flag a page gets when a site rule was refused for selecting (nearly) all of it.
+FLAG_SITE_RULE_TOO_BROAD = "site_rule_too_broad"
 
 # Thresholds a config may override: name -> (default, minimum, maximum, what it does).
 # A stage reads its value with `threshold(context_or_config, name)`; unknown names
@@ -455,16 +459,21 @@ def apply_site_rules(tree: Any, domain: str | None, cfg: Config | Any) -> list[t
     return _apply_lxml(tree, rules)
 
 
-def _apply_bs4(soup: Any, rules: Iterable[SiteRule]) -> list[tuple[str, str]]:
+def _apply_bs4(soup: Any, rules: Iterable[SiteRule],
+               too_broad: list[SiteRule] | None = None) -> list[tuple[str, str]]:
     dropped: list[tuple[str, str]] = []
     total = len(" ".join(soup.get_text(" ").split())) or 1
     for rule in rules:
         for el in soup.select(rule.selector):
-            if getattr(el, "decomposed", False) or el.name in ("html", "body", "head"):
-                continue
+            if getattr(el, "decomposed", False):
+                continue  # inside an element an earlier match already dropped
             text = " ".join(el.get_text(" ").split())
-            if len(text) > MAX_SITE_RULE_SHARE * total and total > 200:
-                continue  # a selector matching (nearly) the whole page is a mistake, not boilerplate
+            if el.name in ("html", "body", "head") or \
+                    (len(text) > MAX_SITE_RULE_SHARE * total and total > MIN_GUARDED_PAGE_CHARS):
+                # A selector matching (nearly) the whole page is a mistake, not boilerplate.
+                if too_broad is not None:
+                    too_broad.append(rule)
+                continue
             el.decompose()
             if text:
                 dropped.append((text, rule.reason))
@@ -498,13 +507,21 @@ def drop_site_blocks(html: str, domain: str | None, cfg: Config | Any) -> tuple[
     The page is parsed only when a rule applies to its domain, so a config with no
     rule for a site costs that site's pages nothing.
     """
-    if not rules_for(domain, cfg):
-        return html, []
+    html, dropped, _ = _drop_site_blocks(html, domain, cfg)
+    return html, dropped
+
+
+def _drop_site_blocks(html: str, domain: str | None, cfg: Config | Any
+                      ) -> tuple[str, list[tuple[str, str]], list[SiteRule]]:
+    rules = rules_for(domain, cfg)
+    if not rules:
+        return html, [], []
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "lxml")
-    dropped = _apply_bs4(soup, rules_for(domain, cfg))
-    return (str(soup) if dropped else html), dropped
+    too_broad: list[SiteRule] = []
+    dropped = _apply_bs4(soup, rules, too_broad)
+    return (str(soup) if dropped else html), dropped, too_broad
 
 
 _CANONICAL = re.compile(
@@ -592,7 +609,9 @@ class SiteRulesStage(Stage):
         if doc.format != FORMAT_HTML:
             return doc
         domain = doc.domain or html_domain(doc.raw)
-        raw, dropped = drop_site_blocks(doc.raw, domain, self.cfg)
+        raw, dropped, too_broad = _drop_site_blocks(doc.raw, domain, self.cfg)
+        if too_broad:
+            doc.add_flag(FLAG_SITE_RULE_TOO_BROAD)
         if dropped:
             doc.raw = raw
             for text, reason in dropped:
