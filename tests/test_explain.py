@@ -6,10 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 
 from cleanhealth.cli import main
-from cleanhealth.document import KIND_LIST_ITEM, KIND_PARAGRAPH, KIND_TITLE, Block, Document, Removed
+from cleanhealth.document import KIND_PARAGRAPH, KIND_TITLE, Block, Document, Removed
 from cleanhealth.explain import explain_file, order_items, render_html
 
 DATA = Path(__file__).resolve().parent / "data" / "explain"

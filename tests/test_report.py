@@ -15,7 +15,7 @@ import pytest
 from cleanhealth.cli import main
 from cleanhealth.report import build_report
 
-from test_stats import EVIL_TITLE, make_dataset, make_documents
+from test_stats import make_dataset, make_documents
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -262,6 +262,9 @@ def render_console(exp: Explanation, console: Console) -> None:
             console.print(_console_block(doc, item.block))
         else:
             console.print(_console_removed(item.removed))
+    if not exp.items and not exp.unplaced:
+        console.print(Text(f"nothing to show: the page is {doc.status}"
+                           + (f" ({doc.error})" if doc.error else ""), style="bold"))
     if exp.unplaced:
         console.print()
         console.print(Text("removed, place on the page not found:", style="bold"))
