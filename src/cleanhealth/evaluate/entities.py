@@ -204,15 +204,16 @@ def evaluate(data: Path) -> dict:
     load_seconds = time.perf_counter() - started
     result = {"tagger_load_seconds": load_seconds, "tagger_origin": tagger.origin}
     result["dev"] = evaluate_dev(tagger, load_dev(data / "dev_set.txt"))
+    heldout = data / "heldout_set.txt"
+    if heldout.exists():
+        result["heldout"] = evaluate_dev(tagger, load_dev(heldout))
     result["traps"] = evaluate_traps(tagger, load_tsv(data / "traps.tsv"))
     result["negation"] = evaluate_negation(tagger, load_tsv(data / "negation_probe.tsv"))
     return result
 
 
-def print_report(res: dict) -> None:
-    dev = res["dev"]
-    print(f"tagger: {res['tagger_origin']} in {res['tagger_load_seconds']:.2f} s")
-    print(f"dev set: {dev['documents']} documents, {dev['words']} words, {dev['gold']} gold mentions, "
+def print_set(name: str, dev: dict) -> None:
+    print(f"{name}: {dev['documents']} documents, {dev['words']} words, {dev['gold']} gold mentions, "
           f"{dev['predicted']} predicted")
     print(f"{'label':<10} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}")
     for lab, m in dev["by_label"].items():
@@ -221,6 +222,15 @@ def print_report(res: dict) -> None:
     print(f"coded: {dev['coded']:.3f} of predicted entities carry a code")
     print(f"concept consistency: {dev['concept_consistency']:.3f} of gold concepts get one code"
           + (f"; split: {dev['inconsistent_concepts']}" if dev["inconsistent_concepts"] else ""))
+    print("worst misses:", "; ".join(f"{t} [{lab}] x{k}" for t, lab, k in dev["worst_misses"]))
+    print("worst false alarms:", "; ".join(f"{t} [{lab}] x{k}" for t, lab, k in dev["worst_false_alarms"]))
+
+
+def print_report(res: dict) -> None:
+    print(f"tagger: {res['tagger_origin']} in {res['tagger_load_seconds']:.2f} s")
+    print_set("dev set", res["dev"])
+    if "heldout" in res:
+        print_set("held-out set (never tuned on)", res["heldout"])
     t = res["traps"]
     print(f"traps tagged: {t['tagged']}/{t['traps']} = {t['rate']:.3f}")
     for s, trap, lab in t["tagged_examples"]:
@@ -231,8 +241,6 @@ def print_report(res: dict) -> None:
           f"negspacy {'n/a' if ns is None else f'{ns:.3f}'}")
     for s, e, exp in n["cleanhealth_errors"]:
         print(f"  negation wrong for {e!r} (expected {exp}): {s}")
-    print("worst misses:", "; ".join(f"{t} [{lab}] x{k}" for t, lab, k in dev["worst_misses"]))
-    print("worst false alarms:", "; ".join(f"{t} [{lab}] x{k}" for t, lab, k in dev["worst_false_alarms"]))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,6 +15,7 @@ data/negation.json; this module only applies them:
 
 from __future__ import annotations
 
+import bisect
 import json
 from importlib import resources
 
@@ -52,6 +53,15 @@ class Negation:
         # tie-break order for phrases of equal length: pseudo beats pre beats post beats terminator
         self.groups = (("pseudo", self.pseudo), ("pre", self.pre), ("post", self.post), ("term", self.terminate))
         self.table_labels = labels
+        # phrases by first word, longest first, so a position costs one dict lookup
+        self.by_first: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+        order = {kind: k for k, (kind, _) in enumerate(self.groups)}
+        for kind, group in self.groups:
+            for p in group:
+                self.by_first.setdefault(p[0], []).append((len(p), kind, p))
+        for cands in self.by_first.values():
+            cands.sort(key=lambda c: (-c[0], order[c[1]]))
+        self.pseudo_first = {p[0] for p in self.pseudo}
 
     @staticmethod
     def _norm(words: list[str]) -> list[str]:
@@ -73,15 +83,15 @@ class Negation:
                 hard.append(i)
                 i += 1
                 continue
-            if w not in self.first_words:
+            cands = self.by_first.get(w)
+            if cands is None:
                 i += 1
                 continue
             best: tuple[int, str] | None = None
-            for kind, group in self.groups:
-                for p in group:
-                    if (best is None or len(p) > best[0]) and tuple(words[i:i + len(p)]) == p:
-                        best = (len(p), kind)
-                        break  # groups are sorted longest first
+            for length, kind, p in cands:
+                if tuple(words[i:i + length]) == p:
+                    best = (length, kind)
+                    break
             if best is None:
                 i += 1
                 continue
@@ -100,13 +110,34 @@ class Negation:
             i += length
         return pre, term, post, hard
 
+    def _scan_around(self, words: list[str], spans: list[tuple[int, int]]):
+        """`_scan` restricted to the sentences that hold entities (most words hold none)."""
+        if not spans:
+            return [], [], [], []
+        bounds = [i for i, w in enumerate(words) if w in SENTENCE_END]
+        wanted: set[int] = set()
+        for start, _ in spans:
+            wanted.add(bisect.bisect_right(bounds, start - 1))
+        pre, term, post, hard = [], [], [], []
+        for k in sorted(wanted):
+            lo = bounds[k - 1] + 1 if k > 0 else 0
+            hi = bounds[k] if k < len(bounds) else len(words)
+            p, t, q, h = self._scan(words[lo:hi])
+            pre += [(a + lo, b + lo) for a, b in p]
+            post += [(a + lo, b + lo) for a, b in q]
+            term += [a + lo for a in t] + [hi]
+            hard += [a + lo for a in h] + [hi]
+        return pre, term, post, hard
+
     def _starts_pseudo(self, words: list[str], j: int) -> bool:
-        return any(tuple(words[j:j + len(p)]) == p for p in self.pseudo)
+        if words[j] not in self.pseudo_first:
+            return False
+        return any(kind == "pseudo" and tuple(words[j:j + length]) == p for length, kind, p in self.by_first[words[j]])
 
     def negated(self, words: list[str], spans: list[tuple[int, int]]) -> list[bool]:
         """For entity spans over `words` (normalised), whether each is negated."""
         words = self._norm(words)
-        pre, term, post, hard = self._scan(words)
+        pre, term, post, hard = self._scan_around(words, spans)
         out = []
         for start, end in spans:
             neg = False

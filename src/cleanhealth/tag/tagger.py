@@ -15,7 +15,7 @@ from ..document import Entity
 from . import cache
 from .abbreviations import AbbreviationLinker
 from .build import build_table
-from .matcher import MATCHES, TOKEN_IDS, VocabMatcher
+from .matcher import MATCHES, STARTS, TEXT, WORDS, VocabMatcher
 from .negation import NEVER_NEGATED, Negation
 from .senses import SenseFilter
 from .vocab import TermTable
@@ -50,6 +50,7 @@ class Tagger:
 
     def process(self, text: str) -> spacy.tokens.Doc:
         doc = self.nlp.make_doc(text)
+        doc.user_data[TEXT] = text
         for component in self.components:
             doc = component(doc)
         return doc
@@ -58,12 +59,12 @@ class Tagger:
         if not text:
             return []
         doc = self.process(text)
-        ids = doc.user_data[TOKEN_IDS]
+        starts, words = doc.user_data[STARTS], doc.user_data[WORDS]
         concepts = self.table.concepts
         out = []
         for m in doc.user_data[MATCHES]:
-            first, last = doc[ids[m.start]], doc[ids[m.end - 1]]
-            start, end = first.idx, last.idx + len(last.text)
+            start = starts[m.start]
+            end = starts[m.end - 1] + len(words[m.end - 1])
             c = concepts[m.concept]
             out.append(Entity(start, end, text[start:end], c.label, c.code, c.vocabulary, c.name, m.negated))
         return out
@@ -79,9 +80,9 @@ def negation_for_spans(tagger: Tagger, text: str, spans: list[tuple[int, int]]) 
     from .matcher import NORMS
 
     doc = tagger.nlp.make_doc(text)
+    doc.user_data[TEXT] = text
     doc = tagger.components[0](doc)  # the matcher builds the word stream
-    ids = doc.user_data[TOKEN_IDS]
-    starts = [doc[i].idx for i in ids]
+    starts = doc.user_data[STARTS]
     word_spans = []
     for start, end in spans:
         ws = next((k for k, s in enumerate(starts) if s >= start), len(starts))
