@@ -32,6 +32,7 @@ TOP_ERRORS = 20
 MAX_PAGE_ROWS = 300  # the pages table; a million-row table would make the report unusable
 MAX_LABEL_CHARS = 40  # axis labels longer than this are shortened
 PLOT_DPI = 96
+REMOVED_BATCH_ROWS = 64 * 1024  # removed spans read per batch (only their lengths are kept)
 
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -72,18 +73,38 @@ def gather(out: str | Path) -> dict:
                       "n_removed", "removed_chars"],
         "sections": ["doc_id", "section_id", "level"],
         "entities": ["doc_id", "label", "code", "vocabulary", "concept", "text", "negated"],
-        "removed": ["doc_id", "reason", "stage", "text"],
+        "removed": ["doc_id"],  # the spans' lengths are read in batches below
     })
     docs = tables.documents
     docs["domain"] = docs["domain"].fillna("(no domain)")
     docs["language"] = docs["language"].fillna("(unknown)")
-    removed = tables.removed
-    removed["chars"] = removed["text"].str.len().fillna(0).astype("int64")
-    removed = removed.drop(columns=["text"]).merge(docs[["doc_id", "domain"]], on="doc_id", how="left")
+    removed = removed_lengths(out).merge(docs[["doc_id", "domain"]], on="doc_id", how="left")
     ents = tables.entities
     ents["concept_key"] = ents["concept"].fillna(ents["text"].str.lower())
     return {"out": out, "run": tables.run, "docs": docs, "sections": tables.sections,
             "entities": ents, "removed": removed}
+
+
+def removed_lengths(out: Path) -> pd.DataFrame:
+    """doc_id, reason, stage and character count of every removed span.
+
+    The removed text of a large crawl is big; it is read one record batch at a time and
+    only its length (in characters, as Python's len) is kept, so memory stays flat.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset(str(out / "removed"), format="parquet")
+    parts = []
+    for batch in dataset.to_batches(columns=["doc_id", "reason", "stage", "text"], batch_size=REMOVED_BATCH_ROWS):
+        chars = pc.fill_null(pc.utf8_length(batch.column("text")), 0)
+        parts.append(pa.table({"doc_id": batch.column("doc_id"), "reason": batch.column("reason"),
+                               "stage": batch.column("stage"), "chars": pc.cast(chars, pa.int64())}))
+    if not parts:
+        return pd.DataFrame({"doc_id": pd.Series(dtype=str), "reason": pd.Series(dtype=str),
+                             "stage": pd.Series(dtype=str), "chars": pd.Series(dtype="int64")})
+    return pa.concat_tables(parts).to_pandas()
 
 
 # --------------------------------------------------------------------------- plots
