@@ -138,3 +138,21 @@ def test_missing_page_and_bad_record_are_clear_errors(tmp_path, capsys):
     assert main(["explain", str(pages), "--record", "2"]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "[E310]" in err and "holds 2 page(s); --record 2 is out of range (use 0 to 1)" in err
+
+
+def test_in_a_terminal_removed_spans_are_struck_through_and_entities_coloured():
+    import io
+
+    from rich.console import Console
+
+    from cleanhealth.config import ConfigTermsStage, parse_config
+    from cleanhealth.explain import render_console
+
+    cfg = parse_config(SITE_RULE + '[[term]]\ntext = "night splint"\nlabel = "PROCEDURE"\n')
+    exp = explain_file(PAGE, cfg, tag_entities=False)
+    exp.doc = ConfigTermsStage(cfg, negation=False)(exp.doc)
+    buf = io.StringIO()
+    render_console(exp, Console(file=buf, force_terminal=True, color_system="standard", width=200))
+    out = buf.getvalue()
+    assert re.search(r"\x1b\[[0-9;]*\b9\b[0-9;]*m" + re.escape(SPOTLIGHT), out)  # SGR 9: strike
+    assert re.search(r"\x1b\[[0-9;]*\b4\b[0-9;]*mnight splint", out)  # SGR 4: underline (entity)
