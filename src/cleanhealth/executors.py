@@ -116,6 +116,9 @@ def child_main() -> None:
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints from libraries must not corrupt the channel
     _die_with_parent()
+    # Import the pipeline now, while the parent is still planning shards, rather than
+    # when the first task arrives: a worker's start-up overlaps the parent's hashing.
+    import cleanhealth.run  # noqa: F401
     fd = sys.stdin.fileno()
     while True:
         header = _read_exact(fd, FRAME_HEADER.size)
@@ -161,7 +164,6 @@ class Sandbox:
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen | None = None
-        self.restarts = 0
 
     def _start(self) -> None:
         self.proc = subprocess.Popen(
@@ -220,7 +222,6 @@ class Sandbox:
             if self.proc is None or self.proc.poll() is not None:
                 self._kill()
                 self._start()
-                self.restarts += 1
             try:
                 _write_frame(self.proc.stdin, task)
             except (BrokenPipeError, OSError):
@@ -288,6 +289,8 @@ class SandboxPoolExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.sandboxes = [Sandbox() for _ in range(workers)]
+        for sandbox in self.sandboxes:  # start importing while the parent plans
+            sandbox._start()
 
     def map_unordered(self, tasks: Sequence[Work], on_event: OnEvent | None = None) -> Iterator[Any]:
         pending: queue.Queue = queue.Queue()

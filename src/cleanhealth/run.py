@@ -426,6 +426,21 @@ def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: in
     if not files:
         raise CleanhealthError(Errors.E302.format(path=input_dir))
     check_output_folder(out)
+    # Workers start (and import the pipeline) while this process hashes the input.
+    pool = make_executor(executor, workers, scheduler)
+    try:
+        return _run_planned(input_dir, out, options, files, pool, workers, shard_files, shard_bytes,
+                            page_timeout, on_progress, on_plan, page_fn, context, started)
+    finally:
+        pool.close()
+
+
+def _run_planned(input_dir: Path, out: Path, options: Options, files: list[Path], pool,
+                 workers: int, shard_files: int, shard_bytes: int, page_timeout: float | None,
+                 on_progress: Callable[[Progress], None] | None,
+                 on_plan: Callable[[int], None] | None,
+                 page_fn: Callable[[Page, RunContext], Document],
+                 context: RunContext | None, started: float) -> RunResult:
     context = context or RunContext(options=options)
     digest = options_digest(options, context)
     shards = plan_shards(input_dir, files, out, digest, shard_files, shard_bytes)
@@ -456,20 +471,16 @@ def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: in
                 on_progress(Progress(event[1] - done))
 
     workers_seen: dict[str, dict] = {}
-    pool = make_executor(executor, workers, scheduler)
-    try:
-        for summary in pool.map_unordered(todo, on_event):
-            totals.update(summary.counts)
-            if summary.worker:
-                seen = workers_seen.setdefault(summary.worker, {"shards": 0})
-                seen["shards"] += 1
-                seen["model_loads"] = max(seen.get("model_loads", 0), summary.model_loads)
-                seen["peak_rss"] = max(seen.get("peak_rss", 0), summary.peak_rss)
-                seen["cpu_seconds"] = max(seen.get("cpu_seconds", 0.0), summary.cpu_seconds)
-            if on_progress:
-                on_progress(Progress(summary.files - files_done.pop(summary.index, 0), summary))
-    finally:
-        pool.close()
+    for summary in pool.map_unordered(todo, on_event):
+        totals.update(summary.counts)
+        if summary.worker:
+            seen = workers_seen.setdefault(summary.worker, {"shards": 0})
+            seen["shards"] += 1
+            seen["model_loads"] = max(seen.get("model_loads", 0), summary.model_loads)
+            seen["peak_rss"] = max(seen.get("peak_rss", 0), summary.peak_rss)
+            seen["cpu_seconds"] = max(seen.get("cpu_seconds", 0.0), summary.cpu_seconds)
+        if on_progress:
+            on_progress(Progress(summary.files - files_done.pop(summary.index, 0), summary))
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     seconds = time.perf_counter() - started
     run_info = {
