@@ -111,22 +111,30 @@ def removed_lengths(out: Path) -> pd.DataFrame:
 
 
 class Plotter:
-    """matplotlib figures as base64 PNG <img> tags; a note instead when matplotlib is missing."""
+    """matplotlib figures as base64 PNG <img> tags; a note instead when matplotlib is missing.
+
+    Figures are made with the object API (`matplotlib.figure.Figure`, rendered by Agg),
+    never pyplot, so building a report from a notebook or a GUI program leaves that
+    program's backend and open figures alone.
+    """
 
     def __init__(self) -> None:
         try:
             import matplotlib
-
-            matplotlib.use("Agg", force=True)
-            import matplotlib.pyplot as plt
+            from matplotlib.figure import Figure
         except ImportError:
-            self.plt = None
+            self.Figure = None
         else:
-            self.plt = plt
+            self.Figure = Figure
+            self.colormaps = matplotlib.colormaps
 
     @property
     def available(self) -> bool:
-        return self.plt is not None
+        return self.Figure is not None
+
+    def _subplots(self, width: float, height: float):
+        fig = self.Figure(figsize=(width, height))
+        return fig, fig.subplots()
 
     def _img(self, fig, alt: str) -> str:
         buf = io.BytesIO()
@@ -134,7 +142,6 @@ class Plotter:
             warnings.simplefilter("ignore")  # missing glyphs for non-Latin labels are not errors
             fig.tight_layout()
             fig.savefig(buf, format="png", dpi=PLOT_DPI)
-        self.plt.close(fig)
         data = base64.b64encode(buf.getvalue()).decode("ascii")
         return f'<img class="plot" alt="{_esc(alt)}" src="data:image/png;base64,{data}">'
 
@@ -143,7 +150,7 @@ class Plotter:
         if not self.available or not labels:
             return ""
         height = 1.2 + 0.28 * len(labels)
-        fig, ax = self.plt.subplots(figsize=(width, height))
+        fig, ax = self._subplots(width, height)
         y = list(range(len(labels)))[::-1]
         ax.barh(y, values, color=color)
         ax.set_yticks(y, [_label(v) for v in labels])
@@ -165,10 +172,10 @@ class Plotter:
         # Tall enough for every bar and for the legend, which sits right of the axes
         # (inside it would hide the bars of short stacks).
         height = max(1.4 + 0.3 * len(frame), 0.6 + 0.2 * len(frame.columns))
-        fig, ax = self.plt.subplots(figsize=(9.5, height))
+        fig, ax = self._subplots(9.5, height)
         y = list(range(len(frame)))[::-1]
         left = [0.0] * len(frame)
-        cmap = self.plt.get_cmap("tab20")
+        cmap = self.colormaps["tab20"]
         for i, column in enumerate(frame.columns):
             values = frame[column].tolist()
             ax.barh(y, values, left=left, color=cmap(i % 20), label=_label(column))
@@ -182,7 +189,7 @@ class Plotter:
     def hist(self, values: list[int], title: str, xlabel: str) -> str:
         if not self.available or not values:
             return ""
-        fig, ax = self.plt.subplots(figsize=(7.5, 3.2))
+        fig, ax = self._subplots(7.5, 3.2)
         top = max(values)
         bins = range(0, top + 2) if top <= 40 else 40
         ax.hist(values, bins=bins, color="#6a9f58", edgecolor="white", align="left")
