@@ -1,12 +1,42 @@
-"""Main-content extraction for HTML: trafilatura first, BeautifulSoup as the fallback."""
+"""Main-content extraction for HTML: markup rules, then trafilatura, then health rules.
+
+The page is parsed once with lxml. Then:
+
+1. `metadata.extract_metadata` reads title, canonical URL, site name, author, dates
+   and the declared language from the untouched tree.
+2. `markup.prune_chrome` cuts what the markup marks as chrome (`<nav>`, `<aside>`,
+   `<footer>`, ARIA roles, hidden elements, class/id/aria words, link-dense blocks),
+   recording each cut with its reason, while that evidence still exists.
+3. trafilatura runs on the pruned tree with structure kept (headings with levels,
+   paragraphs, lists, tables, bold-only paragraphs acting as headings).
+4. Every block trafilatura kept goes through the shared boilerplate lexicon
+   (`data/boilerplate.toml`, the text-dump cleaner's) and the HTML-specific health
+   leftovers (`data/html_leftovers.toml`): appointment calls to action, 'Medically
+   reviewed by … Last updated …' lines, coupon and drug-ad boxes, 'Read more:'
+   links, forum signatures and post metadata, 'Check price on …' buttons, TOC
+   headers. Spam runs injected into prose are cut from inside kept paragraphs.
+5. The H1 is kept as the title block even when trafilatura dropped it.
+6. Whatever else the page showed and the output does not hold is recorded in
+   `removed` too (with the most specific reason the lexicon or the markup gives),
+   so the audit trail covers trafilatura's own cuts.
+
+When trafilatura fails or returns too little, a BeautifulSoup path over the pruned
+tree (so still without the chrome) produces the blocks.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Iterator
 
 import trafilatura
 from bs4 import BeautifulSoup
 from lxml import etree
+from trafilatura.utils import load_html
 
 from ..document import (
     KIND_HEADING,
@@ -18,90 +48,425 @@ from ..document import (
     Document,
     domain_of,
 )
+from ..reasons import check_reason
+from .lexicon import Lexicon, load_lexicon, normalise, trim
+from .markup import SILENT_TAGS, chrome_reason, load_vocabulary, prune_chrome, visible_text
+from .metadata import extract_metadata
+from .text import FOREIGN_RUN
 
 if TYPE_CHECKING:
     from ..pipeline import RunContext
     from ..stage import Stage
 
-# Below this many characters trafilatura is taken to have missed the article and
-# the BeautifulSoup fallback runs instead (trafilatura's own MIN_EXTRACTED_SIZE is 250).
+# Below this many characters trafilatura is taken to have missed the article and the
+# BeautifulSoup fallback runs instead (trafilatura's own MIN_EXTRACTED_SIZE is 250).
 MIN_TRAFILATURA_CHARS = 250
+# ... and the fallback is only preferred when it finds this many times more text
+# (a page that is short really is short).
+FALLBACK_GAIN = 2.0
+# A paragraph is a bold pseudo-heading when it is all bold and at most this many words.
+BOLD_HEADING_MAX_WORDS = 12
+# Lexicon cuts on kept blocks: segments longer than this are prose that merely
+# mentions a boilerplate word; they are never cut as a whole by a phrase rule.
+MAX_CUT_WORDS = 60
+# Foreign-script runs are spam inside prose whose letters are at least this share Latin.
+LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
+SPAM_MIN_WORDS = 6
+# Lines the audit reports as dropped by the extractor are at most this long each
+# (a whole-page dump in one `removed` row helps nobody).
+AUDIT_MAX_CHARS = 2000
+# Reasons the lexicon's whole-line rules may apply to headings: a heading like 'Sources'
+# or 'Services' is content on many pages, but 'Table of contents' or 'Related articles' is not.
+HEADING_LINE_REASONS = frozenset({"toc", "related_links", "share", "newsletter", "comments", "ad", "byline",
+                                  "date_stamp", "author_bio", "affiliate_disclosure", "privacy"})
+
+# Rescued lists: at least this many items, this many words per item on average, and at
+# most this share of their text in links (a menu is all links, a symptom list none).
+RESCUE_MIN_ITEMS = 2
+RESCUE_MIN_WORDS_PER_ITEM = 2.0
+RESCUE_MAX_LINK_SHARE = 0.5
+
 FALLBACK_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-                      "iframe", "svg", "template", "button")
+                      "iframe", "svg", "template", "button", "select", "input")
 FALLBACK_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "blockquote", "pre", "dd", "dt")
+BLOCK_TAGS = frozenset(FALLBACK_BLOCK_TAGS) | {"div", "section", "article", "main", "header", "footer", "nav",
+                                              "aside", "ul", "ol", "dl", "table", "tbody", "thead", "td", "th",
+                                              "form", "br", "hr", "figure", "figcaption", "details", "summary",
+                                              "body", "html", "address", "center", "fieldset", "label", "button"}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """HTML-specific health leftover patterns (data/html_leftovers.toml), by reason."""
+
+    line: tuple[tuple[str, re.Pattern[str]], ...]
+    strong: tuple[tuple[str, re.Pattern[str]], ...]
+    max_words: dict[str, int]
+
+
+@cache
+def load_leftovers() -> Leftovers:
+    data = tomllib.loads(resources.files("cleanhealth").joinpath("data", "html_leftovers.toml").read_text("utf-8"))
+    line, strong, max_words = [], [], {}
+    for reason, spec in data.items():
+        check_reason(reason)
+        max_words[reason] = int(spec.get("max_words", 30))
+        if spec.get("line"):
+            line.append((reason, re.compile("(?:" + "|".join(f"(?:{p})" for p in spec["line"]) + ")")))
+        if spec.get("strong"):
+            strong.append((reason, re.compile("|".join(f"(?:{p})" for p in spec["strong"]))))
+    return Leftovers(tuple(line), tuple(strong), max_words)
+
+
+def classify_segment(text: str, *, heading: bool = False, lexicon: Lexicon | None = None,
+                     leftovers: Leftovers | None = None) -> str | None:
+    """The boilerplate reason of one kept block, or None when it is content.
+
+    Decisive evidence only: the whole block is an interface string (a lexicon `line`),
+    or a short block holds a phrase specific to boilerplate (`strong`). Anything
+    subtler stays: trafilatura already judged these blocks to be the article.
+    """
+    lexicon = lexicon or load_lexicon()
+    leftovers = leftovers or load_leftovers()
+    norm = normalise(text)
+    trimmed = trim(norm)
+    words = len(norm.split())
+    if not trimmed:
+        return "other"
+    for reason, pattern in leftovers.line:
+        if words <= leftovers.max_words[reason] and pattern.fullmatch(trimmed):
+            return reason
+    for reason, pattern in leftovers.strong:
+        if words <= leftovers.max_words[reason] and pattern.search(norm):
+            return reason
+    if words > MAX_CUT_WORDS:
+        return None
+    line, strong, _ = lexicon.match(norm, trimmed, words)
+    if line and (not heading or line in HEADING_LINE_REASONS):
+        return line
+    if strong and not heading:
+        return strong
+    return None
 
 
 class HtmlExtractor:
-    """Turn an HTML page into Blocks with trafilatura, keeping headings, lists and tables."""
+    """Turn an HTML page into Blocks, recording every cut with its reason."""
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
-
+        self.lexicon = load_lexicon()
+        self.leftovers = load_leftovers()
+        self.vocabulary = load_vocabulary()
 
     def extract(self, doc: Document, stage: "Stage") -> Document:
-        xml = trafilatura.extract(
-            doc.raw, url=doc.url, output_format="xml", include_formatting=False,
-            include_tables=True, include_links=False, include_comments=False, with_metadata=True,
-        )
-        blocks: list[Block] = []
-        if xml:
-            root = etree.fromstring(xml.encode("utf-8"))
-            self._metadata(doc, root)
-            blocks = list(_xml_blocks(root))
-        if sum(len(b.text) for b in blocks) < MIN_TRAFILATURA_CHARS:
-            blocks = list(_fallback_blocks(doc.raw))
+        tree = _parse(doc.raw)
+        if tree is None:
+            doc.blocks = self._filter(doc, stage, list(_soup_blocks(BeautifulSoup(doc.raw, "html.parser"))))
             doc.add_flag("extractor_fallback")
-        if doc.title and not (blocks and blocks[0].kind in (KIND_TITLE, KIND_HEADING)
-                              and blocks[0].text.strip() == doc.title.strip()):
-            blocks.insert(0, Block(doc.title, KIND_TITLE, 1))
-        elif blocks and blocks[0].kind == KIND_HEADING:
-            blocks[0].kind, blocks[0].level = KIND_TITLE, 1
+            return doc
+        self._metadata(doc, tree)
+        for cut in prune_chrome(tree):
+            stage.remove(doc, cut.text, cut.reason)
+        blocks = self._trafilatura_blocks(tree)
+        chars = sum(len(b.text) for b in blocks)
+        if chars < MIN_TRAFILATURA_CHARS:
+            soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
+            fallback = list(_soup_blocks(soup))
+            if sum(len(b.text) for b in fallback) >= max(FALLBACK_GAIN * chars, 1):
+                blocks = fallback
+                doc.add_flag("extractor_fallback")
+        else:
+            blocks = rescue_lists(tree, blocks)
+        blocks = self._filter(doc, stage, blocks)
+        blocks = self._title(doc, blocks)
         doc.blocks = blocks
+        self._audit(doc, stage, tree, blocks)
         return doc
 
+    # -- steps --------------------------------------------------------------------------
+    def _metadata(self, doc: Document, tree: etree._Element) -> None:
+        meta = extract_metadata(tree)
+        doc.title = doc.title or meta.pop("title", None)
+        meta.pop("title", None)
+        doc.url = doc.url or meta.get("canonical_url")
+        doc.domain = doc.domain or domain_of(doc.url)
+        for key, value in meta.items():
+            if value:
+                doc.metadata[key] = value
+
     @staticmethod
-    def _metadata(doc: Document, root: etree._Element) -> None:
-        attrs = root.attrib
-        doc.title = doc.title or attrs.get("title") or None
-        doc.url = doc.url or attrs.get("url") or None
-        doc.domain = doc.domain or domain_of(doc.url) or attrs.get("hostname") or None
-        for key in ("author", "date", "sitename", "description"):
-            if attrs.get(key):
-                doc.metadata[key] = attrs[key]
+    def _trafilatura_blocks(tree: etree._Element) -> list[Block]:
+        try:
+            result = trafilatura.bare_extraction(
+                tree, output_format="python", include_formatting=True, include_tables=True,
+                include_links=False, include_comments=False, with_metadata=False,
+            )
+        except Exception:  # trafilatura failing on one odd page must not fail the page
+            return []
+        if result is None or result.body is None:
+            return []
+        return list(xml_blocks(result.body))
+
+    def _filter(self, doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
+        """Cut health leftovers and lexicon boilerplate from the kept blocks."""
+        kept: list[Block] = []
+        for block in blocks:
+            reason = classify_segment(block.text, heading=block.kind in (KIND_HEADING, KIND_TITLE),
+                                      lexicon=self.lexicon, leftovers=self.leftovers)
+            if reason:
+                stage.remove(doc, block.text, reason)
+                continue
+            text = self._cut_spam(doc, stage, block.text)
+            if text:
+                block.text = text
+                kept.append(block)
+        return kept
+
+    def _cut_spam(self, doc: Document, stage: "Stage", text: str) -> str:
+        """Cut foreign-script runs and spam phrases injected into an English paragraph."""
+        spans: list[tuple[int, int]] = []
+        if len(text.split()) >= SPAM_MIN_WORDS and FOREIGN_RUN.search(text) and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
+            spans += [m.span() for m in FOREIGN_RUN.finditer(text)]
+        if self.lexicon.spam is not None:
+            spans += [_sentence_span(text, m.span()) for m in self.lexicon.spam.finditer(text.lower())]
+        if not spans:
+            return text
+        out, last = [], 0
+        for a, b in sorted(spans):
+            if a < last:
+                continue
+            out.append(text[last:a])
+            stage.remove(doc, text[a:b].strip(), "spam_injection")
+            last = b
+        out.append(text[last:])
+        doc.add_flag("spam_injection")
+        return _SPACE.sub(" ", "".join(out)).strip()
+
+    @staticmethod
+    def _title(doc: Document, blocks: list[Block]) -> list[Block]:
+        """Open the document with the title; drop trafilatura's copy of it if it kept one."""
+        if not doc.title:
+            if blocks and blocks[0].kind == KIND_HEADING:
+                blocks[0].kind, blocks[0].level = KIND_TITLE, 1
+                doc.title = blocks[0].text
+            return blocks
+        title = _fold(doc.title)
+        rest = [b for b in blocks[:3] if not (b.kind in (KIND_HEADING, KIND_TITLE) and _fold(b.text) == title)]
+        return [Block(doc.title, KIND_TITLE, 1)] + rest + blocks[3:]
+
+    def _audit(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block]) -> None:
+        """Record what the page showed but the output does not hold, with a reason."""
+        kept = "|".join(_key(b.text) for b in blocks)
+        already = {_key(r.text) for r in doc.removed}
+        for line, context in _text_lines(tree, self.vocabulary):
+            folded = _key(line)
+            if not folded or folded in kept or folded in already:
+                continue
+            reason = classify_segment(line, lexicon=self.lexicon, leftovers=self.leftovers)
+            if reason is None:
+                norm = normalise(line)
+                _, _, phrases = self.lexicon.match(norm, trim(norm), len(norm.split()))
+                reason = context or (phrases[0] if phrases else "low_quality")
+            stage.remove(doc, line[:AUDIT_MAX_CHARS], reason)
+            already.add(folded)
+
+
+# -- rescue -------------------------------------------------------------------------------
+RESCUE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote", "pre", "dd", "dt")
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _list_ok(lst: etree._Element, cache: dict) -> bool:
+    """A list reads as article content: prose items, few links (a menu is all links)."""
+    if lst in cache:
+        return cache[lst]
+    items = [visible_text(li) for li in lst if isinstance(li.tag, str) and li.tag == "li"]
+    items = [t for t in items if t]
+    ok = len(items) >= RESCUE_MIN_ITEMS and sum(len(t.split()) for t in items) / len(items) >= RESCUE_MIN_WORDS_PER_ITEM
+    if ok:
+        link_chars = sum(len(visible_text(a)) for a in lst.iter("a"))
+        ok = link_chars <= RESCUE_MAX_LINK_SHARE * sum(len(t) for t in items)
+    cache[lst] = ok
+    return ok
+
+
+def rescue_lists(tree: etree._Element, blocks: list[Block]) -> list[Block]:
+    """Put back the headings, list items and table rows trafilatura dropped inside the article.
+
+    The article region is read off the tree: the elements whose text trafilatura kept
+    mark it. A heading, list item or table row lying between two kept elements, under
+    their common container, belongs to the article unless it reads like a menu (mostly
+    links, one-word items). It goes back in reading order, after the kept block before it.
+    """
+    if not blocks:
+        return blocks
+    index: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        index.setdefault(_key(b.text), i)
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    elements = [el for el in body.iter(RESCUE_TAGS)]
+    texts: list[str] = []
+    matched: list[int | None] = []
+    for el in elements:
+        if el.tag == "tr":
+            text = " | ".join(visible_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th"))
+        else:
+            text = visible_text(el)
+        texts.append(text)
+        matched.append(index.get(_key(text)) if text else None)
+    anchors = [k for k, m in enumerate(matched) if m is not None]
+    if len(anchors) < 2:
+        return blocks
+    first, last = anchors[0], anchors[-1]
+    container = _common_ancestor([elements[k] for k in anchors])
+    inserts: dict[int, list[Block]] = {}
+    list_cache: dict = {}
+    previous = None
+    for k in range(first, last + 1):
+        if matched[k] is not None:
+            previous = matched[k]
+            continue
+        el, text = elements[k], texts[k]
+        if not text or previous is None or el.tag in ("p", "blockquote", "pre", "dd", "dt", "h1"):
+            continue
+        if container is not None and not _inside(el, container):
+            continue
+        # a nested element of a kept one (a <p> in a kept <li>) is already there
+        if any(matched[j] is not None for j in (k - 1,) if j >= 0 and elements[j] in el.iterancestors()):
+            continue
+        if el.tag in _HEADING_TAGS:
+            if len(text.split()) > BOLD_HEADING_MAX_WORDS * 2:
+                continue
+            block = Block(text, KIND_HEADING, int(el.tag[1]))
+        elif el.tag == "li":
+            parent = el.getparent()
+            if parent is None or not _list_ok(parent, list_cache) or el.find(".//li") is not None:
+                continue
+            block = Block(text, KIND_LIST_ITEM)
+        else:
+            # a layout table's row holds the page, not a row of data
+            if any(a.tag == "li" for a in el.iterancestors()) or not text.strip(" |") \
+                    or el.find(".//table") is not None or el.find(".//p") is not None or el.find(".//div") is not None:
+                continue
+            block = Block(text, KIND_TABLE_ROW)
+        inserts.setdefault(previous, []).append(block)
+    if not inserts:
+        return blocks
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        out.append(block)
+        out.extend(inserts.get(i, ()))
+    return out
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
+    path = [elements[0]] + list(elements[0].iterancestors())
+    depth = {id(e): i for i, e in enumerate(path)}
+    best = 0
+    for el in elements[1:]:
+        node = el
+        while node is not None and id(node) not in depth:
+            node = node.getparent()
+        if node is None:
+            return None
+        best = max(best, depth[id(node)])
+    return path[best]
+
+
+def _inside(el: etree._Element, container: etree._Element) -> bool:
+    return any(a is container for a in el.iterancestors())
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _parse(raw: str) -> etree._Element | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return load_html(raw)
+    except Exception:  # lxml refuses some inputs outright; the soup path takes them
+        return None
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def _key(text: str) -> str:
+    """Matching key between tree text and extractor output: letters and digits only
+    (trafilatura re-spaces inline formatting: 'Bar: x' comes out as 'Bar : x')."""
+    return _NON_WORD.sub("", text.lower())
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if c < "\u0250") / len(letters) if letters else 0.0
+
+
+def _sentence_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a spam phrase to its sentence (spam arrives as whole inserted sentences)."""
+    a, b = span
+    start = max(text.rfind(". ", 0, a), text.rfind("! ", 0, a), text.rfind("? ", 0, a))
+    start = 0 if start < 0 else start + 2
+    ends = [i for i in (text.find(". ", b), text.find("! ", b), text.find("? ", b)) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return start, end
 
 
 def _text_of(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
+    return _SPACE.sub(" ", "".join(el.itertext())).strip()
 
 
-def _xml_blocks(root: etree._Element):
-    main = root.find("main")
-    if main is None:
-        return
+def _bold_only(el: etree._Element) -> bool:
+    """A paragraph whose whole text sits in one bold run: a heading in disguise."""
+    children = list(el)
+    if len(children) != 1 or (el.text or "").strip() or (children[0].tail or "").strip():
+        return False
+    child = children[0]
+    return child.tag == "hi" and child.get("rend", "") in ("#b", "#strong")
+
+
+def xml_blocks(main: etree._Element) -> Iterator[Block]:
+    """trafilatura's XML body -> Blocks, keeping heading levels, list items and table rows."""
     for el in main.iter("head", "p", "item", "row", "quote", "code"):
+        parent = el.getparent()
         if el.tag == "row":
             cells = [_text_of(c) for c in el.findall("cell")]
             text = " | ".join(c for c in cells if c)
             kind, level = KIND_TABLE_ROW, 0
         else:
-            # Nested items and paragraphs inside list items are reached by iter(); skip parents' duplicates.
-            if el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("item", "cell", "quote"):
+            # Paragraphs nested in list items, cells or quotes are reached through the parent.
+            if el.tag in ("p", "quote", "code") and parent is not None and parent.tag in ("item", "cell", "quote"):
                 continue
-            text = _text_of(el)
+            if el.tag == "item" and el.find(".//item") is not None:
+                # a list item holding a sub-list: its own text only, the sub-items follow
+                own = [el.text or ""] + [(c.tail or "") if c.tag == "list" else "".join(c.itertext()) + (c.tail or "")
+                                         for c in el]
+                text = _SPACE.sub(" ", "".join(own)).strip()
+            else:
+                text = _text_of(el)
             if el.tag == "head":
                 rend = el.get("rend", "h2")
                 level = int(rend[1]) if rend[:1] == "h" and rend[1:].isdigit() else 2
                 kind = KIND_HEADING
             elif el.tag == "item":
                 kind, level = KIND_LIST_ITEM, 0
+            elif el.tag == "p" and _bold_only(el) and len(text.split()) <= BOLD_HEADING_MAX_WORDS \
+                    and not text.rstrip().endswith((".", ",", ";")):
+                kind, level = KIND_HEADING, 3
             else:
                 kind, level = KIND_PARAGRAPH, 0
         if text:
             yield Block(text, kind, level)
 
 
-def _fallback_blocks(html: str):
-    soup = BeautifulSoup(html, "lxml")
+def _soup_blocks(soup: BeautifulSoup) -> Iterator[Block]:
+    """The fallback: block elements of the (already pruned) page, chrome tags dropped."""
     for tag in soup(FALLBACK_DROP_TAGS):
         tag.decompose()
     body = soup.body or soup
@@ -116,6 +481,54 @@ def _fallback_blocks(html: str):
         elif el.name == "li":
             yield Block(text, KIND_LIST_ITEM)
         elif el.name == "tr":
-            yield Block(text, KIND_TABLE_ROW)
+            yield Block(" | ".join(" ".join(c.get_text(" ").split()) for c in el.find_all(["td", "th"])) or text,
+                        KIND_TABLE_ROW)
         else:
             yield Block(text, KIND_PARAGRAPH)
+
+
+def _text_lines(tree: etree._Element, vocab) -> Iterator[tuple[str, str | None]]:
+    """The page's visible text as lines broken at block elements, each with the chrome
+    reason of the nearest enclosing element whose markup names one (or None)."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    line: list[str] = []
+    line_context: list[str | None] = [None]
+
+    def flush() -> Iterator[tuple[str, str | None]]:
+        text = _SPACE.sub(" ", "".join(line)).strip()
+        line.clear()
+        if text:
+            yield text, line_context[0]
+
+    # Explicit stack of (element, entering?, context) to survive deep trees.
+    stack: list[tuple[etree._Element, bool, str | None]] = [(body, True, None)]
+    while stack:
+        el, entering, context = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else None
+        if entering:
+            if tag is None or tag in SILENT_TAGS:
+                if el.tail and el is not body:
+                    line.append(el.tail)
+                continue
+            found = chrome_reason(el, vocab)
+            ctx = found[0] if found and found[0] != "hidden" else context
+            if tag in BLOCK_TAGS:
+                yield from flush()
+            line_context[0] = ctx if not line else line_context[0]
+            if el.text:
+                if not line:
+                    line_context[0] = ctx
+                line.append(el.text)
+            stack.append((el, False, context))
+            for child in reversed(el):
+                stack.append((child, True, ctx))
+        else:
+            if tag in BLOCK_TAGS:
+                yield from flush()
+            if el.tail and el is not body:
+                if not line:
+                    line_context[0] = context
+                line.append(el.tail)
+    yield from flush()

@@ -1,0 +1,206 @@
+"""Chrome removal from the markup, before a content extractor flattens it away.
+
+An HTML page says a lot about what is chrome: `<nav>`, `<aside>` and `<footer>`,
+ARIA roles (navigation, contentinfo, complementary), hidden elements, and the class /
+id / aria-label words web developers use everywhere (nav, menu, breadcrumb, share,
+social, newsletter, related, ad, sponsor, cookie, consent, comment, author, byline,
+reviewer, disclaimer, footer, sidebar). Once trafilatura has turned the page into
+paragraphs that evidence is gone, so `prune_chrome` reads it first, cuts those
+elements from the lxml tree in place and returns every cut with its reason, so the
+`removed` table can say *why* the text went.
+
+The vocabulary lives in `data/html_markup.json`. Guards keep the rules from eating
+the article when a wrapper carries a chrome-like word ('page-with-sidebar'): an
+element that holds the `<main>`/`<article>` element or the H1, or a large share of
+the page's text, is never cut.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from lxml import etree
+
+from ..reasons import check_reason
+
+# An element holding more than this share of the page's text is a layout wrapper that
+# happens to carry a chrome word (e.g. 'content-sidebar-wrap'), not chrome itself.
+MAX_CHROME_SHARE = 0.35
+# ... unless it is a real navigation/footer landmark, which may be large on link-heavy
+# pages but is still never the article (the H1/main guard protects the article).
+MAX_LANDMARK_SHARE = 0.6
+# Link-dense blocks: at least this many links, links covering at least this share of
+# the text, and short items on average (menus, 'related' lists, tag clouds; not a
+# references list whose items are full citations).
+LINK_BLOCK_MIN_LINKS = 4
+LINK_BLOCK_MIN_DENSITY = 0.85
+LINK_BLOCK_MAX_WORDS_PER_LINK = 6
+# Elements never cut whatever their class says: the document and its main landmarks.
+NEVER_CUT = frozenset({"html", "body", "main", "article", "h1"})
+# Tags whose text never counts (and which trafilatura drops anyway).
+SILENT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "link", "meta"})
+
+_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    tokens: dict[str, str]
+    names: dict[str, str]
+    roles: dict[str, str]
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One element cut from the tree: its visible text, the reason, and what matched."""
+
+    text: str
+    reason: str
+    rule: str  # e.g. 'class:share', 'tag:nav', 'hidden', 'links'
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    data = json.loads(resources.files("cleanhealth").joinpath("data", "html_markup.json").read_text("utf-8"))
+    parts = {}
+    for key in ("tokens", "names", "roles", "tags"):
+        parts[key] = {k.lower(): check_reason(v) for k, v in data[key].items()}
+    return Vocabulary(**parts)
+
+
+def attribute_tokens(value: str) -> list[str]:
+    """Words of a class/id/aria value: 'mainNav share-bar_top' -> main, nav, share, bar, top."""
+    out: list[str] = []
+    for part in _SPLIT.split(value):
+        if part:
+            out.extend(t.lower() for t in _CAMEL.findall(part))
+    return out
+
+
+def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(reason, rule) if the element's own markup marks it as chrome, else None."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in NEVER_CUT:
+        return None
+    attrib = el.attrib
+    if "hidden" in attrib or attrib.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrib.get("style", "")):
+        return "hidden", "hidden"
+    if tag in vocab.tags:
+        return vocab.tags[tag], f"tag:{tag}"
+    role = attrib.get("role", "").strip().lower()
+    if role in vocab.roles:
+        return vocab.roles[role], f"role:{role}"
+    for attr in ("id", "class"):
+        value = attrib.get(attr)
+        if not value:
+            continue
+        for name in value.split():
+            compact = _SPLIT.sub("", name).lower()
+            if compact in vocab.names:
+                return vocab.names[compact], f"{attr}:{compact}"
+            for token in attribute_tokens(name):
+                if token in vocab.tokens:
+                    return vocab.tokens[token], f"{attr}:{token}"
+    label = attrib.get("aria-label")
+    if label and len(label) < 40:
+        for token in attribute_tokens(label):
+            if token in vocab.tokens and vocab.tokens[token] in ("nav", "share", "related_links", "footer", "privacy"):
+                return vocab.tokens[token], f"aria:{token}"
+    return None
+
+
+def visible_text(el: etree._Element) -> str:
+    """Whitespace-folded text of an element, without script/style content."""
+    parts: list[str] = []
+    for node in el.iter():
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag in SILENT_TAGS:
+            # the element's own text is script; its tail belongs to the parent
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if tag is not None and node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return _SPACE.sub(" ", " ".join(parts)).strip()
+
+
+def _link_block(el: etree._Element) -> bool:
+    """A menu-like block: many short links and hardly any other text."""
+    if el.tag not in ("ul", "ol", "div", "p", "section", "table"):
+        return False
+    links = [a for a in el.iter("a")]
+    if len(links) < LINK_BLOCK_MIN_LINKS:
+        return False
+    text = visible_text(el)
+    if not text:
+        return False
+    link_chars = sum(len(visible_text(a)) for a in links)
+    words = len(text.split())
+    return link_chars >= LINK_BLOCK_MIN_DENSITY * len(text) and words <= LINK_BLOCK_MAX_WORDS_PER_LINK * len(links)
+
+
+def _protected(root: etree._Element) -> set[etree._Element]:
+    """The article landmarks and all their ancestors: never cut as chrome."""
+    keep: set[etree._Element] = set()
+    anchors = list(root.iter("main", "article", "h1"))
+    anchors += root.xpath("//*[@role='main' or @itemprop='articleBody']")
+    for el in anchors:
+        while el is not None and el not in keep:
+            keep.add(el)
+            el = el.getparent()
+    return keep
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text (it belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]:
+    """Cut chrome elements from `root` in place; return the cuts in document order."""
+    vocab = load_vocabulary()
+    body = root.find("body")
+    if body is None:
+        body = root
+    total = max(len(visible_text(body)), 1)
+    protected = _protected(root)
+    cuts: list[Cut] = []
+    # Pre-order walk (pop the first child first) so cuts come out in document order;
+    # a cut element's subtree is not visited.
+    stack = [c for c in reversed(body) if isinstance(c.tag, str)]
+    while stack:
+        el = stack.pop()
+        if el.tag in SILENT_TAGS:
+            continue
+        found = None if el in protected else chrome_reason(el, vocab)
+        if found is None and link_blocks and el not in protected and _link_block(el):
+            found = ("nav", "links")
+        if found is not None:
+            text = visible_text(el)
+            reason, rule = found
+            limit = MAX_LANDMARK_SHARE if rule.startswith(("tag:nav", "tag:footer", "role:")) else MAX_CHROME_SHARE
+            if len(text) <= limit * total:
+                cuts.append(Cut(text, reason, rule))
+                _drop(el)
+                continue
+        stack.extend(c for c in reversed(el) if isinstance(c.tag, str))
+    return cuts
