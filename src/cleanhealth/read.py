@@ -493,12 +493,36 @@ def gunzip_limited(data: bytes, limit: int) -> tuple[bytes, str | None]:
             pos -= len(decomp.unused_data)
     except zlib.error as exc:
         if not total:
-            raise ReadError(Errors.E106.format(detail=exc)) from exc
+            # zlib drops the output of the call that failed; a small page whose only
+            # fault is its checksum comes back whole from a raw, unchecked inflate.
+            salvaged = _inflate_unchecked(data, limit)
+            if not salvaged.strip():
+                raise ReadError(Errors.E106.format(detail=exc)) from exc
+            out = [salvaged]
         damage = FLAG_CORRUPT_GZIP
     result = b"".join(out)
     if damage and not result.strip():
         raise ReadError(Errors.E106.format(detail="stream ends before any content"))
     return result, damage
+
+
+def _inflate_unchecked(data: bytes, limit: int) -> bytes:
+    """Inflate the first gzip member's deflate data without checking its trailer."""
+    if len(data) < 10 or data[2] != 8:  # 8 = deflate, the only method gzip defines
+        return b""
+    flags, pos = data[3], 10
+    try:
+        if flags & 4:  # FEXTRA
+            pos += 2 + int.from_bytes(data[pos:pos + 2], "little")
+        for bit in (8, 16):  # FNAME, FCOMMENT: NUL-terminated
+            if flags & bit:
+                pos = data.index(b"\x00", pos) + 1
+        if flags & 2:  # FHCRC
+            pos += 2
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        return inflater.decompress(data[pos:], limit)
+    except (ValueError, zlib.error):
+        return b""
 
 
 def _jsonl_records(data: bytes) -> list[tuple[int, bytes]] | None:
