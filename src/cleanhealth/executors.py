@@ -116,6 +116,9 @@ def child_main() -> None:
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints from libraries must not corrupt the channel
     _die_with_parent()
+    # Ctrl-C reaches the whole process group; the supervisor decides what stops (it
+    # kills its children on the way out), so a child must not die mid-write on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Import the pipeline now, while the parent is still planning shards, rather than
     # when the first task arrives: a worker's start-up overlaps the parent's hashing.
     import cleanhealth.run  # noqa: F401
