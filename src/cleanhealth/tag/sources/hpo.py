@@ -22,7 +22,8 @@ SYMPTOM_ROOTS = frozenset({"HP:0012531", "HP:0025142"})  # Pain, Constitutional 
 # name by its form (-itis, -pathy, -oma, ... 'tear', 'fracture', 'disease').
 DISEASE_NAME = re.compile(r"(itis|pathy|oma|omas|osis|oses|ism|emia|aemia|plasia|trophy|cele|ectasia|"
                           r"tear|tears|fracture|fractures|disease|disorder|syndrome|cancer|carcinoma|"
-                          r"tumor|tumour|infection|ulcer|ulcers|hernia|palsy|stones?|cyst|cysts)$")
+                          r"tumor|tumour|infection|ulcer|ulcers|hernia|palsy|stones?|cyst|cysts|neoplasm|neoplasms|malignancy|"
+                          r"dislocation|rupture|infarction|obstruction|aneurysm|atresia|insufficiency|failure)$")
 MAX_WORDS = 5
 _SKIP_NAME = re.compile(r"abnormal|aplasia|hypoplasia|/|,|\(|\[|\bof the\b.*\bof the\b|increased|decreased|"
                         r"elevated|reduced|level|concentration|morphology|\bonset\b")
@@ -93,7 +94,8 @@ def concepts(symptom_words: frozenset[str]) -> list[SourceConcept]:
         if not names:
             continue
         symptom = bool(anc & SYMPTOM_ROOTS) or tid in SYMPTOM_ROOTS or bool(
-            symptom_words.intersection(names[0].lower().split())) or not DISEASE_NAME.search(names[0].lower())
+            symptom_words.intersection(names[0].lower().split())) or not any(
+            DISEASE_NAME.search(n.lower()) for n in names)
         cs = [n for n in names if n.isupper() and len(n) <= 6]
         out.append(SourceConcept(names[0].lower() if not names[0].isupper() else names[0],
                                  "SYMPTOM" if symptom else "CONDITION", VOCABULARY, tid,
