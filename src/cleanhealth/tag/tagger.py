@@ -2,7 +2,7 @@
 
 Nothing is downloaded: `spacy.blank('en')` is rule-based tokenisation only. The
 components are plain callables `__call__(doc) -> doc` run in order:
-vocabulary matcher -> sense rules -> abbreviation linker -> negation.
+vocabulary matcher -> sense rules -> region modifiers -> abbreviation linker -> negation.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..document import Entity
 from . import cache
 from .abbreviations import AbbreviationLinker
 from .build import build_table
+from .modifiers import RegionModifier
 from .matcher import MATCHES, STARTS, TEXT, WORDS, VocabMatcher
 from .negation import NEVER_NEGATED, Negation
 from .senses import SenseFilter
@@ -44,8 +45,9 @@ class Tagger:
             self.origin = "given"
         self.table = table
         self.nlp = spacy.blank("en")
-        self.components = [VocabMatcher(table), SenseFilter(), AbbreviationLinker(),
-                           Negation(labels=[c.label for c in table.concepts])]
+        labels = [c.label for c in table.concepts]
+        self.components = [VocabMatcher(table), SenseFilter(), RegionModifier(labels), AbbreviationLinker(),
+                           Negation(labels=labels)]
         self.load_seconds = time.perf_counter() - started
 
     def process(self, text: str) -> spacy.tokens.Doc:
