@@ -111,6 +111,11 @@ def check_run_arguments(args: argparse.Namespace, limits: dict[str, int]) -> Non
     """
     if not args.input.exists():
         raise CleanhealthError(Errors.E301.format(path=args.input))
+    if (args.input / ".cleanhealth").is_dir():
+        raise CleanhealthError(Errors.E313.format(path=args.input))
+    if args.out.resolve() == args.input.resolve():
+        raise CleanhealthError(Errors.E306.format(
+            detail="--out is the input folder; write the dataset to a folder of its own"))
     for name, value in limits.items():
         if value < 1:
             raise CleanhealthError(Errors.E312.format(option="--" + name.replace("_", "-"),

@@ -49,6 +49,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E310 = "'{path}' holds {count} page(s); --record {record} is out of range (use 0 to {last})"
     E311 = "cannot write '{path}': {detail}"
     E312 = "option {option} must be {rule}, got {value}; fix the value and run again"
+    E313 = ("input folder '{path}' is a cleanhealth output folder, not scraped pages; "
+            "pass the folder your crawler wrote")
     # programming errors
     E900 = "unknown removal reason '{reason}'; known reasons: {known}"
 
