@@ -204,9 +204,10 @@ def evaluate(data: Path) -> dict:
     load_seconds = time.perf_counter() - started
     result = {"tagger_load_seconds": load_seconds, "tagger_origin": tagger.origin}
     result["dev"] = evaluate_dev(tagger, load_dev(data / "dev_set.txt"))
-    heldout = data / "heldout_set.txt"
-    if heldout.exists():
-        result["heldout"] = evaluate_dev(tagger, load_dev(heldout))
+    for name in ("heldout", "blind"):
+        path = data / f"{name}_set.txt"
+        if path.exists():
+            result[name] = evaluate_dev(tagger, load_dev(path))
     result["traps"] = evaluate_traps(tagger, load_tsv(data / "traps.tsv"))
     result["negation"] = evaluate_negation(tagger, load_tsv(data / "negation_probe.tsv"))
     return result
@@ -230,7 +231,9 @@ def print_report(res: dict) -> None:
     print(f"tagger: {res['tagger_origin']} in {res['tagger_load_seconds']:.2f} s")
     print_set("dev set", res["dev"])
     if "heldout" in res:
-        print_set("held-out set (never tuned on)", res["heldout"])
+        print_set("held-out set (annotated blind; misses later seen, see its header)", res["heldout"])
+    if "blind" in res:
+        print_set("blind set (measured once, never tuned on)", res["blind"])
     t = res["traps"]
     print(f"traps tagged: {t['tagged']}/{t['traps']} = {t['rate']:.3f}")
     for s, trap, lab in t["tagged_examples"]:

@@ -26,4 +26,5 @@ def build_table() -> TermTable:
     b.add(hpo.concepts(words), "hpo")
     b.add(drugs.concepts(), "drugs")
     b.add(pcs.concepts(), "pcs")
+    b.add(pcs.index_concepts(), "pcs_index")
     return b.finish()
