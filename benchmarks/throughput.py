@@ -81,6 +81,22 @@ def build_corpus(root: Path, size: int, pages: list[Path]) -> Path:
     return folder
 
 
+TINY_PAGE = ("<html><head><title>Note {n}</title></head><body><article><h1>Note {n}</h1><p>Note {n}: "
+             "back pain usually improves with rest and gentle exercise within a few weeks.</p>"
+             "</article></body></html>")
+
+
+def build_tiny_corpus(root: Path, size: int) -> Path:
+    """`size` small distinct HTML pages: isolates the run machinery's memory from the stages'."""
+    folder = root / f"tiny-{size}"
+    if not folder.exists():
+        for n in range(size):
+            path = folder / f"d{n // 1000:03d}" / f"note-{n:06d}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(TINY_PAGE.format(n=n))
+    return folder
+
+
 def trafilatura_alone(files: list[Path]) -> tuple[float, float, int]:
     """Seconds spent in trafilatura.extract over `files` (default options)."""
     import trafilatura
@@ -160,6 +176,9 @@ def main() -> None:
                         help="extra corpus sizes for the memory-flatness runs (2 workers); the "
                         "--pages run is included")
     parser.add_argument("--no-entities", action="store_true", help="skip the tag stage")
+    parser.add_argument("--tiny-sizes", default="",
+                        help="also measure memory at these sizes on small generated pages "
+                        "(the run machinery alone: sharding, supervision, writing), e.g. 1000,20000")
     parser.add_argument("--profile", type=int, default=0, help="also profile N pages in-process")
     parser.add_argument("--keep", type=Path, default=None, help="build the corpora here and keep them")
     args = parser.parse_args()
@@ -228,6 +247,16 @@ def main() -> None:
             per_worker = ", ".join(mb(w["peak_rss"]) for w in res["workers"].values())
             print(f"  {size:>7,}{res['seconds']:9.1f}{res['counts']['pages'] / res['seconds']:9.1f}"
                   f"{per_worker:>36}{mb(res['parent_peak_rss']):>12}")
+        tiny = sorted({int(s) for s in args.tiny_sizes.split(",") if s})
+        if tiny:
+            print("\n## memory of the run machinery as the corpus grows (small generated pages, 2 workers)")
+            print(f"  {'pages':>7}{'seconds':>9}{'shards':>8}{'peak RSS per worker':>36}{'parent RSS':>12}")
+            for size in tiny:
+                res = run_cleanhealth(build_tiny_corpus(root, size), root / f"out-tiny-{size}", 2,
+                                      "process", not args.no_entities)
+                per_worker = ", ".join(mb(w["peak_rss"]) for w in res["workers"].values())
+                print(f"  {size:>7,}{res['seconds']:9.1f}{res['shards']:8,}{per_worker:>36}"
+                      f"{mb(res['parent_peak_rss']):>12}")
         if args.profile:
             profile(corpus, args.profile)
     finally:

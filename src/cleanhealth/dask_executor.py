@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from typing import Any, Iterator, Sequence
 
 from .executors import OnEvent, Sandbox, Work
@@ -62,6 +63,7 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         self.cluster = None
+        self.token = uuid.uuid4().hex[:12]
         if scheduler:
             self.client = Client(scheduler)
         else:
@@ -74,6 +76,12 @@ class DaskExecutor:
     def _threads(self) -> int:
         info = self.client.scheduler_info()
         return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def _submit(self, task: Work):
+        # A readable key, unique per run: two runs over the same input (into different
+        # output folders) share shard keys but must not share Dask tasks.
+        return self.client.submit(run_shard_on_worker, task, pure=False,
+                                  key=f"cleanhealth-shard-{task.index:06d}-{self.token}")
 
     def map_unordered(self, tasks: Sequence[Work], on_event: OnEvent | None = None) -> Iterator[Any]:
         from distributed import as_completed
@@ -91,8 +99,7 @@ class DaskExecutor:
         futures = as_completed()
         submitted = 0
         for task in todo:
-            futures.add(self.client.submit(run_shard_on_worker, task, pure=False,
-                                           key=f"cleanhealth-shard-{task.spec.key}-{task.index}"))
+            futures.add(self._submit(task))
             submitted += 1
             if submitted >= window:
                 break
@@ -103,8 +110,7 @@ class DaskExecutor:
                 yield result
                 nxt = next(todo, None)
                 if nxt is not None:
-                    futures.add(self.client.submit(run_shard_on_worker, nxt, pure=False,
-                                                   key=f"cleanhealth-shard-{nxt.spec.key}-{nxt.index}"))
+                    futures.add(self._submit(nxt))
         finally:
             if on_event:
                 try:
