@@ -184,3 +184,21 @@ def test_quality_bar_on_dev_set(tagger):
     neg = ev.evaluate_negation(tagger, ev.load_tsv(DATA / "negation_probe.tsv"))
     assert neg["sentences"] >= 80
     assert neg["cleanhealth_accuracy"] >= 0.90
+
+
+def test_long_page_is_tagged(tagger):
+    # over spaCy's default 1,000,000-character limit
+    text = "Sciatica causes leg pain. " * 42_000
+    ents = tagger(text)
+    assert len(text) > 1_000_000
+    assert len(ents) == 2 * 42_000
+    assert ents[-1].text == "leg pain" and text[ents[-1].start:ents[-1].end] == "leg pain"
+
+
+def test_vocabulary_versions():
+    from cleanhealth.tag import vocabulary_versions
+
+    v = vocabulary_versions()
+    assert v["hpo_release"].startswith("hp/releases/")
+    assert v["icd10cm_file"].endswith(".xml")
+    assert len(v["table_key"]) == 16

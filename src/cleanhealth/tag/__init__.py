@@ -14,7 +14,29 @@ from ..stage import Stage
 from .tagger import Tagger
 from .vocab import LABELS
 
-__all__ = ["LABELS", "Tagger", "TagStage", "get_tagger"]
+__all__ = ["LABELS", "Tagger", "TagStage", "get_tagger", "vocabulary_versions"]
+
+
+def vocabulary_versions() -> dict[str, str]:
+    """What the entity table was built from, for run.json: package versions, the data
+    releases inside them, and the cache key (changes whenever any input changes)."""
+    from . import cache
+    from .sources import hpo, icd10cm
+
+    out = {f"package:{k}": v for k, v in cache.versions().items()}
+    try:
+        with open(hpo.find_data_file(), encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("data-version:"):
+                    out["hpo_release"] = line.split(":", 1)[1].strip()
+                    break
+                if line.startswith("[Term]"):
+                    break
+        out["icd10cm_file"] = icd10cm.find_data_file().rsplit("/", 1)[-1]
+    except OSError:
+        pass
+    out["table_key"] = cache.cache_key()
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,9 @@ from .senses import SenseFilter
 from .vocab import TermTable
 
 
+MAX_TEXT_CHARS = 100_000_000  # a text longer than this is refused by spaCy (E088)
+
+
 def load_table(use_cache: bool = True) -> tuple[TermTable, str]:
     """The term table from the disk cache, building (and caching) it if needed."""
     if use_cache:
@@ -45,6 +48,9 @@ class Tagger:
             self.origin = "given"
         self.table = table
         self.nlp = spacy.blank("en")
+        # Only the tokenizer runs, whose memory is linear in the text: spaCy's 1M-character
+        # guard (meant for the parser and NER) would refuse long pages for no reason.
+        self.nlp.max_length = MAX_TEXT_CHARS
         labels = [c.label for c in table.concepts]
         self.components = [VocabMatcher(table), SenseFilter(), RegionModifier(labels), AbbreviationLinker(),
                            Negation(labels=labels)]

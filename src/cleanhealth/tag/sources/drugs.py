@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import bz2
 import pickle
-from importlib import resources
 
-from . import SourceConcept
+from . import SourceConcept, package_dir
 
 MAX_WORDS = 4
 MIN_CHARS = 4  # shorter variants ('ace', 'tea') are mostly ordinary words or abbreviations
@@ -40,7 +39,7 @@ def is_medicine(info: dict) -> bool:
 
 
 def find_data_file() -> str:
-    return str(resources.files("drug_named_entity_recognition").joinpath("drug_ner_dictionary.pkl.bz2"))
+    return str(package_dir("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2")
 
 
 def concepts() -> list[SourceConcept]:

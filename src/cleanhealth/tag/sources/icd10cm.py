@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from importlib import resources
 from typing import Iterator
 
-from . import SourceConcept
+from . import SourceConcept, package_dir
 
 VOCABULARY = "ICD-10-CM"
 # Chapters whose codes are not things a page 'mentions' as a condition: external
@@ -37,14 +36,10 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]+)\]")
 
 
-def data_path() -> str:
-    return str(resources.files("simple_icd_10_cm.data").joinpath("icd10c-tabular-April-1-2026.xml"))
-
-
 def find_data_file() -> str:
     """The tabular XML shipped with simple-icd-10-cm (its name carries the release date)."""
-    folder = resources.files("simple_icd_10_cm.data")
-    for entry in folder.iterdir():
+    folder = package_dir("simple_icd_10_cm") / "data"
+    for entry in sorted(folder.iterdir()):
         if entry.name.startswith("icd10") and entry.name.endswith(".xml"):
             return str(entry)
     raise FileNotFoundError("simple-icd-10-cm ships no tabular XML")

