@@ -73,7 +73,7 @@ class Builder:
     def _new(self, sc: SourceConcept, source: str) -> int:
         self.table.concepts.append(Concept(sc.name, sc.label, sc.vocabulary, sc.code, source))
         idx = len(self.table.concepts) - 1
-        if sc.code and (sc.vocabulary, sc.code) not in self.by_code:
+        if sc.code and sc.join_by_code and (sc.vocabulary, sc.code) not in self.by_code:
             self.by_code[(sc.vocabulary, sc.code)] = idx
         return idx
 
@@ -100,7 +100,7 @@ class Builder:
             keys = [self.tokenize(t) for t in sc.terms]
             # Lay rows are distinct concepts even when two share a code ('referred pain'
             # and 'pain' are both R52); packaged concepts join by code or by name.
-            idx = self.by_code.get((sc.vocabulary, sc.code)) if sc.code and not curated else None
+            idx = self.by_code.get((sc.vocabulary, sc.code)) if sc.code and not curated and sc.join_by_code else None
             if idx is None and not curated:
                 for key in keys[: sc.join_terms]:
                     if key in self.table.keys:
@@ -110,7 +110,7 @@ class Builder:
                 if not any(self._acceptable(k, curated) and k not in self.table.keys for k in keys) and not sc.case_sensitive:
                     continue
                 idx = self._new(sc, source)
-            elif sc.code and (sc.vocabulary, sc.code) not in self.by_code:
+            elif sc.code and sc.join_by_code and (sc.vocabulary, sc.code) not in self.by_code:
                 self.by_code[(sc.vocabulary, sc.code)] = idx
             for key in keys:
                 if not self._acceptable(key, curated):

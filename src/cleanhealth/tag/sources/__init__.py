@@ -37,3 +37,6 @@ class SourceConcept:
     # terms that the source gave in capitals and that must match in exactly that case
     case_sensitive: list[str] = field(default_factory=list)
     join_terms: int = 1  # how many leading terms may join an existing concept of the same name
+    # False when the source's codes are shared by different concepts (the PCS index codes a
+    # procedure by its table, so 'discectomy' and 'acromionectomy' both start 0RB)
+    join_by_code: bool = True

@@ -15,6 +15,9 @@ import sqlite3
 from . import SourceConcept, package_dir
 
 VOCABULARY = "ICD-10-PCS"
+# Body parts are coded section + body system + body part: a namespace of their own, which
+# must not meet procedure table codes (section + body system + root operation).
+BODY_PART_VOCABULARY = "ICD-10-PCS body part"
 _SIDE = re.compile(r",?\s*\b(right|left|bilateral|upper|lower)\b\s*$")
 
 
@@ -38,7 +41,7 @@ def concepts() -> list[SourceConcept]:
         if "," in n or "(" in n or n in seen or len(n) < 4 or n.endswith(("s", "es")) and False:
             continue
         seen.add(n)
-        out.append(SourceConcept(n, "ANATOMY", VOCABULARY, f"{section}{system}{part}", [n]))
+        out.append(SourceConcept(n, "ANATOMY", BODY_PART_VOCABULARY, f"{section}{system}{part}", [n]))
     return out
 
 
@@ -85,5 +88,6 @@ def index_concepts() -> list[SourceConcept]:
                 seen.add(n)
         if names:
             label = "TEST" if code[0] in TEST_SECTIONS else "PROCEDURE"
-            out.append(SourceConcept(names[0], label, VOCABULARY, code, names, join_terms=len(names)))
+            out.append(SourceConcept(names[0], label, VOCABULARY, code, names, join_terms=len(names),
+                                     join_by_code=False))
     return out
