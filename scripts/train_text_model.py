@@ -25,11 +25,15 @@ from cleanhealth.evaluate.bench import default_bench_root, load_pages
 from cleanhealth.evaluate.metric import TOKEN, prf
 from cleanhealth.extract.features import line_key, prepare, stage2_features
 from cleanhealth.extract.lexicon import load_lexicon
-from cleanhealth.extract.model import Logistic
+from cleanhealth.extract.model import Logistic, Mlp
 from cleanhealth.extract.text import build_template_lines
 
 L2 = 1.0  # ridge penalty on standardised coefficients (keeps rare lexicon features sane)
 FOLDS = 2  # out-of-fold stage-1 probabilities for stage-2 training
+HIDDEN = 24  # stage-2 hidden units
+MLP_L2 = 1.0
+MLP_ITER = 400
+SEED = 13
 
 
 def norm(text: str) -> str:
@@ -55,6 +59,46 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> Logistic:
 
     res = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
     return Logistic(mean, scale, res.x[:-1], float(res.x[-1]))
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int) -> Mlp:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    wn = w / w.sum()
+    d = z.shape[1]
+    rng = np.random.default_rng(SEED)
+    shapes = [(d, hidden), (hidden,), (hidden,), ()]
+    sizes = [int(np.prod(s)) for s in shapes]
+
+    def unpack(theta):
+        out, pos = [], 0
+        for shp, size in zip(shapes, sizes):
+            out.append(theta[pos:pos + size].reshape(shp) if shp else theta[pos])
+            pos += size
+        return out
+
+    def loss(theta):
+        w1, b1, w2, b2 = unpack(theta)
+        h = np.tanh(z @ w1 + b1)
+        s = h @ w2 + b2
+        p = 1 / (1 + np.exp(-np.clip(s, -30, 30)))
+        ll = -(wn * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))).sum()
+        ll += MLP_L2 * 0.5 * ((w1 ** 2).sum() + (w2 ** 2).sum()) / len(y)
+        g = wn * (p - y)
+        gw2 = h.T @ g + MLP_L2 * w2 / len(y)
+        gb2 = g.sum()
+        gh = np.outer(g, w2) * (1 - h ** 2)
+        gw1 = z.T @ gh + MLP_L2 * w1 / len(y)
+        gb1 = gh.sum(axis=0)
+        return ll, np.concatenate([gw1.ravel(), gb1, gw2, [gb2]])
+
+    theta0 = np.concatenate([rng.normal(0, 1 / np.sqrt(d), d * hidden), np.zeros(hidden),
+                             rng.normal(0, 1 / np.sqrt(hidden), hidden), [0.0]])
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": MLP_ITER})
+    w1, b1, w2, b2 = unpack(res.x)
+    return Mlp(mean, scale, w1, b1, w2, float(b2))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             oof[i] = m.predict(data[i][1].f1)
     stage1 = fit(x1, y, w)
     x2 = np.vstack([stage2_features(d[1].f1, oof[i], d[1].infos) for i, d in enumerate(data)])
-    stage2 = fit(x2, y, w)
+    stage2 = fit_mlp(x2, y, w, HIDDEN)
     # threshold: best mean page F1 on the training pages (model decisions only)
     probs = []
     for d in data:

@@ -10,9 +10,11 @@ between two content paragraphs can stay and a long line lost in a menu can go.
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from .lexicon import Lexicon, normalise, trim
 from .textseg import Segment
 
 WORD = re.compile(r"\w+")
+DIGIT = re.compile(r"\d")
 URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(?:com|org|net|gov|edu|io)\b")
 PHONE = re.compile(r"\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b|\+\d[\d ()-]{7,}\d")
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
@@ -33,7 +36,7 @@ WORD_BINS = (1, 2, 4, 7, 12, 20, 40)
 
 def line_key(text: str) -> int:
     """Stable hash of a normalised line (Python's hash() differs between processes)."""
-    return zlib.crc32(" ".join(WORD.findall(text.lower())).encode("utf-8", "replace"))
+    return zlib.crc32(" ".join(WORD.findall(normalise(text))).encode("utf-8", "replace"))
 
 
 @dataclass(slots=True)
@@ -53,6 +56,16 @@ class SegInfo:
     key: int
 
 
+# Short segments ('Home', 'Privacy Policy', 'Share this article') recur across pages and
+# sites; their lexicon matches are cached per process.
+CACHE_MAX_WORDS = 12
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_short(lex: Lexicon, norm: str, words: int) -> tuple[str | None, str | None, tuple[str, ...]]:
+    return lex.match(norm, trim(norm), words)
+
+
 def analyse(segs: list[Segment], lex: Lexicon) -> list[SegInfo]:
     infos: list[SegInfo] = []
     stop = lex.stopwords
@@ -64,21 +77,13 @@ def analyse(segs: list[Segment], lex: Lexicon) -> list[SegInfo]:
         title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
         stops = sum(1 for t in tokens if t in stop) / words if words else 0.0
         terminal = bool(TERMINAL.search(seg.text))
-        t = trim(norm)
-        line_reason = strong_reason = None
-        phrases: list[str] = []
-        for rp in lex.reasons:
-            if words > rp.max_words:
-                continue
-            if line_reason is None and rp.line is not None and rp.line.fullmatch(t):
-                line_reason = rp.reason
-            if rp.strong is not None and strong_reason is None and rp.strong.search(norm):
-                strong_reason = rp.reason
-            if rp.phrase is not None and rp.phrase.search(norm):
-                phrases.append(rp.reason)
+        if words <= CACHE_MAX_WORDS:
+            line_reason, strong_reason, phrases = _match_short(lex, norm, words)
+        else:
+            line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words)
         infos.append(SegInfo(norm, words, tokens, terminal, words >= PROSE_WORDS and terminal, title, stops,
-                             line_reason, strong_reason, tuple(phrases),
-                             line_key(seg.text)))
+                             line_reason, strong_reason, phrases,
+                             zlib.crc32(" ".join(tokens).encode("utf-8", "replace"))))
     return infos
 
 
@@ -112,28 +117,33 @@ def stage1_features(segs: list[Segment], infos: list[SegInfo], lex: Lexicon, *, 
     cs_logw = np.concatenate([[0.0], np.cumsum(logw)])
     cs_prose = np.concatenate([[0.0], np.cumsum(prose)])
 
-    def window(cs: np.ndarray, k: int, r: int) -> float:
-        a, b = max(0, k - r), min(n, k + r + 1)
+    def window(cs: np.ndarray, r: int) -> np.ndarray:
+        idx = np.arange(n)
+        a, b = np.maximum(0, idx - r), np.minimum(n, idx + r + 1)
         return (cs[b] - cs[a]) / (b - a)
 
+    win = [window(cs_logw, NEAR), window(cs_logw, FAR), window(cs_prose, NEAR), window(cs_prose, FAR)]
+    win = np.stack(win, axis=1).tolist() if n else []
+    logdist = np.log1p(dist).tolist()
+    before_share = (before / total_prose).tolist()
+    logw_l = logw.tolist()
     rows = np.zeros((n, N_BASE + 3 * nlex), dtype=np.float64)
     for k, (seg, info) in enumerate(zip(segs, infos)):
         text = seg.text
         nchar = len(text)
-        digits = sum(ch.isdigit() for ch in text) / nchar if nchar else 0.0
+        digits = len(DIGIT.findall(text)) / nchar if nchar else 0.0
         upper_words = [w for w in text.split() if len(w) > 1 and w.isalpha()]
         caps = sum(1 for w in upper_words if w.isupper()) / len(upper_words) if upper_words else 0.0
         mean_len = sum(len(t) for t in info.tokens) / info.words if info.words else 0.0
         stop = info.stop_ratio if not stopwords_stripped else 0.45 * (1.0 - info.title_ratio)
         title_overlap = (sum(1 for t in info.tokens if t in title_tokens) / info.words) if info.words and title_tokens else 0.0
         f = [
-            logw[k], np.log1p(nchar), float(info.terminal), float(text.endswith(":")), stop, info.title_ratio,
+            logw_l[k], math.log1p(nchar), float(info.terminal), float(text.endswith(":")), stop, info.title_ratio,
             digits, float(bool(URL.search(text))), float(bool(PHONE.search(text))), text.count(",") / (info.words + 1),
             min(mean_len, 15.0) / 15.0, caps, float(seg.list_marker), float(seg.blank_before), float(seg.runon),
             k / max(n - 1, 1), seg.start / max(raw_len, 1), float(seg.line == 0 and seg.piece == 0),
             float(counts[info.key] > 1), float(info.key in template_lines),
-            window(cs_logw, k, NEAR), window(cs_logw, k, FAR), window(cs_prose, k, NEAR), window(cs_prose, k, FAR),
-            np.log1p(dist[k]), before[k] / total_prose, info.words / max_w, title_overlap,
+            *win[k], logdist[k], before_share[k], info.words / max_w, title_overlap,
             float(info.prose), float(seg.pieces > 1),
         ]
         f += [float(info.words <= b) for b in WORD_BINS]

@@ -41,9 +41,44 @@ class Logistic:
 
 
 @dataclass(frozen=True)
+class Mlp:
+    """One tanh hidden layer and a logistic output: the stage-2 model (interactions
+    such as 'short AND inside the article region' that a linear model cannot express)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: float
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        if x.shape[1] != self.w1.shape[0]:
+            raise ValueError(f"text model expects {self.w1.shape[0]} features, got {x.shape[1]}: retrain it")
+        h = np.tanh(((x - self.mean) / self.scale) @ self.w1 + self.b1)
+        z = h @ self.w2 + self.b2
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def to_json(self) -> dict:
+        return {"type": "mlp", "mean": self.mean.tolist(), "scale": self.scale.tolist(), "w1": self.w1.tolist(),
+                "b1": self.b1.tolist(), "w2": self.w2.tolist(), "b2": self.b2}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Mlp":
+        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["w1"]), np.array(d["b1"]),
+                   np.array(d["w2"]), float(d["b2"]))
+
+
+def _from_json(d: dict) -> "Logistic | Mlp":
+    return Mlp.from_json(d) if d.get("type") == "mlp" else Logistic.from_json(d)
+
+
+@dataclass(frozen=True)
 class TextModel:
-    stage1: Logistic
-    stage2: Logistic
+    stage1: "Logistic | Mlp"
+    stage2: "Logistic | Mlp"
     threshold: float  # keep a segment when its stage-2 probability reaches this
     info: dict
 
@@ -55,5 +90,5 @@ def load_model() -> TextModel | None:
     if not path.is_file():
         return None
     d = json.loads(path.read_text(encoding="utf-8"))
-    return TextModel(Logistic.from_json(d["stage1"]), Logistic.from_json(d["stage2"]), float(d["threshold"]),
+    return TextModel(_from_json(d["stage1"]), _from_json(d["stage2"]), float(d["threshold"]),
                      d.get("info", {}))

@@ -18,7 +18,6 @@ reported as one span of the original text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,6 +57,16 @@ DUPLICATE_MIN_WORDS = 5
 # article's by less than this share, repeated in the page or sitting after the article.
 CONTAMINATION_MIN_WORDS = 25
 CONTAMINATION_MAX_OVERLAP = 0.2
+# A non-repeated block at the end is judged only when the article before it is this
+# many times longer (otherwise the block may be the article, the rest being menus).
+CONTAMINATION_TAIL_ARTICLE_RATIO = 2.0
+# Comments: a reader-comment section starts at a comment marker ('34 Comments',
+# 'jane says:') with at least this many kept prose words before it and at least
+# COMMENT_MIN_MARKERS markers from there on; only count links ('34 Comments') may come
+# before it (a forum thread, whose posts are the content, has 'X says:' from the top).
+COMMENT_ARTICLE_WORDS = 150
+COMMENT_MIN_MARKERS = 2
+COMMENT_MARKER_MAX_WORDS = 15
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
 # share Latin (a page written in Chinese is not spam).
 LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
@@ -72,6 +81,7 @@ NO_MODEL_THRESHOLD = 0.5
 FOREIGN_RUN = re.compile(
     r"[A-Za-z0-9]*[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]+"
     r"[\w\u3000-\u303f\uff00-\uffef]*")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CALL_SENTENCE = re.compile(r"\b(call|contact|text|phone|dial)\b", re.I)
 CONTENT_WORD = re.compile(r"[a-z]{3,}")
 BULLET = re.compile(r"^\s*[-*•·▪●◦‣–—]\s+")
@@ -96,6 +106,7 @@ class TextExtractor:
             return doc
         decision = _Decision(prep, self._probabilities(prep))
         self._apply_rules(decision)
+        _cut_comment_section(decision)
         _detect_contamination(decision, self.lexicon)
         doc.blocks = self._blocks(doc, stage, decision, raw)
         self._flags(doc, decision)
@@ -166,7 +177,7 @@ class TextExtractor:
 
     def _cut_inside(self, doc: Document, stage: "Stage", text: str, info: SegInfo, d: "_Decision") -> str:
         """Cut spam runs and calls to action out of a kept segment, keeping the rest."""
-        if info.words >= 6 and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
+        if info.words >= 6 and FOREIGN_RUN.search(text) and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
             text = _cut_spans(doc, stage, text, [m.span() for m in FOREIGN_RUN.finditer(text)], "spam_injection", d)
         if self.lexicon.spam is not None:
             text = _cut_spans(doc, stage, text, [m.span() for m in self.lexicon.spam.finditer(text.lower())],
@@ -229,9 +240,7 @@ def _clean_input(raw: str) -> str:
     if not raw:
         return ""
     raw = raw[:MAX_RAW_CHARS]
-    if "\x00" in raw or any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in raw[:2000]):
-        raw = "".join(c if (c in "\n\r\t" or unicodedata.category(c) != "Cc") else " " for c in raw)
-    return raw
+    return CONTROL.sub(" ", raw)
 
 
 def _rule_probability(info: SegInfo) -> float:
@@ -317,6 +326,36 @@ def _kind(k: int, seg: Segment, info: SegInfo, prep: Prepared, next_k: int | Non
     return KIND_PARAGRAPH, 0
 
 
+def _cut_comment_section(d: _Decision) -> None:
+    """Remove a reader-comment section that follows the article."""
+    infos, n = d.prep.infos, len(d.prep.infos)
+    markers = [k for k, i in enumerate(infos) if i.words <= COMMENT_MARKER_MAX_WORDS
+               and (i.line_reason == "comments" or i.strong_reason == "comments" or "comments" in i.phrase_reasons)]
+    if len(markers) < COMMENT_MIN_MARKERS:
+        return
+    kept_words = [infos[k].words if d.keep[k] and infos[k].prose else 0 for k in range(n)]
+    total = sum(kept_words)
+    if not total:
+        return
+    before = 0
+    cum = [0] * (n + 1)
+    for k in range(n):
+        before += kept_words[k]
+        cum[k + 1] = before
+    for idx, m in enumerate(markers):
+        if cum[m] < COMMENT_ARTICLE_WORDS:
+            if infos[m].line_reason != "comments":
+                return  # a post-author marker above the article: a forum thread
+            continue
+        if len(markers) - idx < COMMENT_MIN_MARKERS:
+            return
+        for k in range(m, n):
+            if d.keep[k] or d.reason[k] in (None, "low_quality"):
+                d.keep[k] = False
+                d.reason[k] = "comments"
+        return
+
+
 def _content_words(tokens: Iterable[str], stop: frozenset[str]) -> set[str]:
     return {t for t in tokens if t not in stop and CONTENT_WORD.fullmatch(t)}
 
@@ -360,8 +399,8 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
         if not mine or not rest:
             continue
         rest_words = sum(infos[k].words for r in runs if r is not run for k in r)
-        if rest_words < words * 0.3 and not repeated:
-            continue  # the 'article' is this block: nothing to compare it with
+        if not repeated and rest_words < CONTAMINATION_TAIL_ARTICLE_RATIO * words:
+            continue  # a tail block is only judged against a clearly larger article before it
         overlap = len(mine & rest) / len(mine)
         if overlap < CONTAMINATION_MAX_OVERLAP:
             for k in run:
