@@ -25,7 +25,7 @@ MAX_WORDS = 5
 # Words that show a title is still a coder's qualified category, not a reader's name.
 QUALIFIED = re.compile(
     r"\b(other|others|due to|with|without|classified|complicating|sequela|encounter|following|"
-    r"except|elsewhere|not elsewhere|specified|unspecified site|involving|multiple|site|region|"
+    r"except|elsewhere|not elsewhere|specified|unspecified site|involving|multiple sites|site|region|"
     r"initial|subsequent|history|type [a-z]\b|stage|trimester|newborn|affecting)\b"
 )
 SYMPTOM_CHAPTER = "R"  # 'Symptoms, signs and abnormal clinical and laboratory findings'
@@ -34,6 +34,9 @@ _LATERALITY = re.compile(r"\b(right|left|bilateral|unilateral|of unspecified sid
 _UNSPECIFIED = re.compile(r",?\s*\b(unspecified|nos)\b")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]+)\]")
+# An acronym the title gives in brackets or parentheses: '[HIV]', '(PTSD)'
+_ACRONYM = re.compile(r"[\[(]([A-Z][A-Z0-9-]{1,7})[\])]")
+_BLOCK_RANGE = re.compile(r"\s*\([A-Z][0-9][0-9A-Z]-[A-Z][0-9][0-9A-Z]\)\s*$")
 
 
 def find_data_file() -> str:
@@ -70,10 +73,25 @@ def clean_name(title: str) -> list[str]:
     return out
 
 
+def acronyms(title: str) -> list[str]:
+    """Acronyms a title spells out: 'Post-traumatic stress disorder (PTSD)' -> ['PTSD']."""
+    return [a for a in _ACRONYM.findall(title) if not a.isdigit() and sum(c.isalpha() for c in a) >= 3]
+
+
 def iter_codes() -> Iterator[tuple[str, str, list[str]]]:
-    """(code, title, inclusion terms) for every diagnosis in the tabular list."""
+    """(code, title, inclusion terms) for every diagnosis and block in the tabular list.
+
+    Blocks (sections such as 'Tuberculosis (A15-A19)') name common diseases that no
+    single code does; their code is the block's range, e.g. 'A15-A19'.
+    """
     tree = ET.parse(find_data_file())
-    for diag in tree.getroot().iter("diag"):
+    root = tree.getroot()
+    for section in root.iter("section"):
+        block = section.get("id") or ""
+        desc = _BLOCK_RANGE.sub("", section.findtext("desc") or "")
+        if block and desc:
+            yield block, desc, []
+    for diag in root.iter("diag"):
         code = diag.findtext("name") or ""
         desc = diag.findtext("desc") or ""
         incl = [n.text or "" for inc in diag.findall("inclusionTerm") for n in inc.findall("note")]
@@ -89,17 +107,19 @@ def label_for(code: str, names: list[str], symptom_words: frozenset[str]) -> str
 def concepts(symptom_words: frozenset[str]) -> list[SourceConcept]:
     """ICD concepts ordered from the most general code to the most specific."""
     rows = [r for r in iter_codes() if r[0][:1] not in SKIPPED_CHAPTER_LETTERS]
-    rows.sort(key=lambda r: (len(r[0]), r[0]))
+    # most general first: blocks (ranges), then categories, then subcategories
+    rows.sort(key=lambda r: ("-" not in r[0], len(r[0]), r[0]))
     out = []
     for code, title, incl in rows:
         names = clean_name(title)
         join = len(names)
         for term in incl:
             names.extend(clean_name(term))
+        cs = acronyms(title)
         if not names:
             continue
         out.append(SourceConcept(names[0], label_for(code, names, symptom_words), VOCABULARY, code,
-                                 names, join_terms=join))
+                                 names, case_sensitive=cs, join_terms=join))
     return out
 
 
