@@ -31,6 +31,7 @@ QUALIFIED = re.compile(
 SYMPTOM_CHAPTER = "R"  # 'Symptoms, signs and abnormal clinical and laboratory findings'
 
 _LATERALITY = re.compile(r"\b(right|left|bilateral|unilateral|of unspecified side|unspecified side)\b")
+_UNSPECIFIED_TAIL = re.compile(r",\s*unspecified\b.*$")
 _UNSPECIFIED = re.compile(r",?\s*\b(unspecified|nos)\b")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]+)\]")
@@ -61,6 +62,9 @@ def clean_name(title: str) -> list[str]:
     out = []
     for name in names:
         n = name.lower()
+        # ', unspecified <qualifier>' ends the name: 'Pneumonia, unspecified organism' is
+        # pneumonia, 'Sciatica, unspecified side' is sciatica
+        n = _UNSPECIFIED_TAIL.sub("", n)
         n = _UNSPECIFIED.sub("", n)
         n = _PAREN.sub("", n)
         n = _LATERALITY.sub("", n)
