@@ -14,7 +14,7 @@ import re
 from functools import cache
 from importlib.resources import files
 
-from .document import STATUS_NO_CONTENT, STATUS_OK, Document
+from .document import STATUS_FAILED, STATUS_NO_CONTENT, Document
 from .stage import Stage
 
 # How many characters of text are shown to the detector. lingua's accuracy on
@@ -83,15 +83,14 @@ class LanguageStage(Stage):
     name = "language"
 
     def __call__(self, doc: Document) -> Document:
-        if doc.status == STATUS_NO_CONTENT:
-            # The base class skips non-ok documents; language is still worth knowing
-            # for a page whose content the English rules may have wrongly discarded.
-            doc.status = STATUS_OK
+        if doc.status in (STATUS_NO_CONTENT, STATUS_FAILED) and doc.raw:
+            # The base class skips documents that are not ok; their language is still
+            # worth knowing (English-only rules may be why nothing was kept), and a
+            # best-effort guess must not change the row's status or error.
             try:
-                doc = super().__call__(doc)
-            finally:
-                if doc.status == STATUS_OK:
-                    doc.status = STATUS_NO_CONTENT
+                self.process(doc)
+            except Exception:  # noqa: BLE001 - the page is already recorded as not ok
+                doc.language = None
             return doc
         return super().__call__(doc)
 

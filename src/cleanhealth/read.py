@@ -368,9 +368,13 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str, list[str
         return data.decode("utf-8", errors="cleanhealth-cp1252"), "utf-8", [FLAG_MIXED]
     if latin_single_byte(data[:DETECT_BYTES]):
         return _decode_replacing(data, "cp1252")
-    best = from_bytes(data[:DETECT_BYTES]).best()
-    if best is None or best.encoding is None:
+    matches = [m for m in from_bytes(data[:DETECT_BYTES]) if m.encoding]
+    if not matches:
         raise ReadError(Errors.E103)
+    # charset-normalizer ranks matches within 0.01 of each other's chaos as equal and
+    # then prefers its own order; the least chaotic decoding is the better reading
+    # (undeclared EUC-JP came back as big5 with more chaos than euc_jis_2004).
+    best = min(matches, key=lambda m: (round(m.chaos, 3), -m.coherence))
     return _decode_replacing(data, best.encoding)
 
 
