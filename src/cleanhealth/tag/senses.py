@@ -18,6 +18,7 @@ from importlib import resources
 from spacy.tokens import Doc
 
 from .matcher import MATCHES, NORMS
+from .normalize import plural_of, singular_of
 
 FILE = "senses.json"
 CONTEXT = 4  # words of context a rule phrase may span
@@ -67,14 +68,32 @@ def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
     return all(_word_fits(w, p) for w, p in zip(words, phrase))
 
 
+def _plural_guess(term: str) -> str | None:
+    head = term.rsplit(" ", 1)[-1]
+    plural = plural_of(head)
+    return term[: len(term) - len(head)] + plural if plural else None
+
+
 class SenseFilter:
     name = "cleanhealth_senses"
 
     def __init__(self, rules: dict[str, dict[str, list[tuple[str, ...]]]] | None = None) -> None:
         self.rules = load_rules() if rules is None else rules
+        # plurals whose singular has a rule; checked with a set lookup per match
+        self.plural_terms = frozenset(t for t in (_plural_guess(r) for r in self.rules) if t and t not in self.rules)
+
+    def rule_for(self, term: str) -> dict | None:
+        """The rule for a term, or for its singular ('operations' follows 'operation')."""
+        rule = self.rules.get(term)
+        if rule is None:
+            head = term.rsplit(" ", 1)[-1]
+            single = singular_of(head)
+            if single:
+                rule = self.rules.get(term[: len(term) - len(head)] + single)
+        return rule
 
     def allowed(self, term: str, prev: list[str], nxt: list[str]) -> bool:
-        rule = self.rules.get(term)
+        rule = self.rule_for(term)
         if rule is None:
             return True
         if rule.get("never"):
@@ -96,7 +115,7 @@ class SenseFilter:
         kept = []
         for m in doc.user_data[MATCHES]:
             term = " ".join(norms[m.start:m.end])
-            if term in self.rules:
+            if term in self.rules or term in self.plural_terms:
                 prev = norms[max(0, m.start - CONTEXT):m.start]
                 nxt = norms[m.end:m.end + CONTEXT]
                 if not self.allowed(term, prev, nxt):

@@ -124,6 +124,8 @@ class Builder:
                         self.table.keys[k] = idx
             for term in sc.case_sensitive:
                 k = self.cs_tokenize(term)
+                if not curated and " ".join(k).lower() in self.stop:
+                    continue  # 'IBM' (inclusion body myositis) is first a company
                 if k and k not in self.table.cs_keys:
                     self.table.cs_keys[k] = idx
 
