@@ -10,6 +10,7 @@ Location: $CLEANHEALTH_CACHE, else ~/.cache/cleanhealth.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -89,3 +90,30 @@ def save(table: TermTable) -> Path | None:
     except OSError:
         return None
     return path
+
+
+@contextlib.contextmanager
+def build_lock():
+    """Hold an exclusive lock while building, so that the workers of a first parallel run
+    wait for one build (then load it) instead of all building the table at once.
+
+    Best effort: without fcntl (Windows) or a writable cache folder, no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = open(folder / ".build.lock", "w")
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()

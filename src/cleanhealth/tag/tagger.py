@@ -31,10 +31,14 @@ def load_table(use_cache: bool = True) -> tuple[TermTable, str]:
         table = cache.load()
         if table is not None:
             return table, "cache"
-    table = build_table()
-    if use_cache:
-        cache.save(table)
-    return table, "built"
+        with cache.build_lock():
+            table = cache.load()  # another process may have built it while we waited
+            if table is not None:
+                return table, "cache"
+            table = build_table()
+            cache.save(table)
+            return table, "built"
+    return build_table(), "built"
 
 
 class Tagger:
