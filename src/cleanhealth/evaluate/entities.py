@@ -204,7 +204,7 @@ def evaluate(data: Path) -> dict:
     load_seconds = time.perf_counter() - started
     result = {"tagger_load_seconds": load_seconds, "tagger_origin": tagger.origin}
     result["dev"] = evaluate_dev(tagger, load_dev(data / "dev_set.txt"))
-    for name in ("heldout", "blind", "blind2"):
+    for name in ("heldout", "blind", "blind2", "blind3"):
         path = data / f"{name}_set.txt"
         if path.exists():
             result[name] = evaluate_dev(tagger, load_dev(path))
@@ -236,6 +236,8 @@ def print_report(res: dict) -> None:
         print_set("blind set (first measured at F1 0.742; vocabulary grew since, see its header)", res["blind"])
     if "blind2" in res:
         print_set("blind set 2 (first measured at F1 0.777; see its header)", res["blind2"])
+    if "blind3" in res:
+        print_set("blind set 3 (real seed text; never tuned on)", res["blind3"])
     t = res["traps"]
     print(f"traps tagged: {t['tagged']}/{t['traps']} = {t['rate']:.3f}")
     for s, trap, lab in t["tagged_examples"]:
