@@ -153,7 +153,7 @@ def negspacy_negation(rows: list[list[str]]) -> list[bool] | None:
     """negspacy's NegEx (clinical termset) on the same gold spans, for comparison."""
     try:
         import spacy
-        from negspacy.negation import Negex  # noqa: F401  (registers the 'negex' factory)
+        import negspacy.negation  # noqa: F401  (importing registers the 'negex' factory)
         from negspacy.termsets import termset
     except ImportError:
         return None

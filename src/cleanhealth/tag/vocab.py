@@ -107,7 +107,8 @@ class Builder:
                         idx = self.table.keys[key]
                         break
             if idx is None:
-                if not any(self._acceptable(k, curated) and k not in self.table.keys for k in keys) and not sc.case_sensitive:
+                fresh = any(self._acceptable(k, curated) and k not in self.table.keys for k in keys)
+                if not fresh and not sc.case_sensitive:
                     continue
                 idx = self._new(sc, source)
             elif sc.code and sc.join_by_code and (sc.vocabulary, sc.code) not in self.by_code:

@@ -21,7 +21,8 @@ SYMPTOM_ROOTS = frozenset({"HP:0012531", "HP:0025142"})  # Pain, Constitutional 
 # name by its form (-itis, -pathy, -oma, ... 'tear', 'fracture', 'disease').
 DISEASE_NAME = re.compile(r"(itis|pathy|oma|omas|osis|oses|ism|emia|aemia|plasia|trophy|cele|ectasia|"
                           r"tear|tears|fracture|fractures|disease|disorder|syndrome|cancer|carcinoma|"
-                          r"tumor|tumour|infection|ulcer|ulcers|hernia|palsy|stones?|cyst|cysts|neoplasm|neoplasms|malignancy|"
+                          r"tumor|tumour|infection|ulcer|ulcers|hernia|palsy|stones?|cyst|cysts|"
+                          r"neoplasm|neoplasms|malignancy|"
                           r"dislocation|rupture|infarction|obstruction|aneurysm|atresia|insufficiency|failure)$")
 MAX_WORDS = 5
 _SKIP_NAME = re.compile(r"abnormal|aplasia|hypoplasia|/|,|\(|\[|\bof the\b.*\bof the\b|increased|decreased|"
