@@ -50,7 +50,7 @@ from ..document import (
 )
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
-from .markup import SILENT_TAGS, chrome_reason, load_vocabulary, prune_chrome, visible_text
+from .markup import SILENT_TAGS, Cut, chrome_reason, load_vocabulary, prune_chrome, visible_text
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN
 
@@ -61,16 +61,18 @@ if TYPE_CHECKING:
 # Below this many characters trafilatura is taken to have missed the article and the
 # BeautifulSoup fallback runs instead (trafilatura's own MIN_EXTRACTED_SIZE is 250).
 MIN_TRAFILATURA_CHARS = 250
-# ... and the fallback is only preferred when it finds this many times more text
-# (a page that is short really is short).
-FALLBACK_GAIN = 2.0
+# ... and the fallback (which drops chrome and hidden text) is preferred unless it finds
+# less than this share of trafilatura's text (then trafilatura saw something it did not).
+FALLBACK_SHARE = 0.5
 # A paragraph is a bold pseudo-heading when it is all bold and at most this many words.
 BOLD_HEADING_MAX_WORDS = 12
 # Lexicon cuts on kept blocks: segments longer than this are prose that merely
 # mentions a boilerplate word; they are never cut as a whole by a phrase rule.
 MAX_CUT_WORDS = 60
 # Foreign-script runs are spam inside prose whose letters are at least this share Latin.
-LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
+# (lower than the text cleaner's 0.9: an HTML paragraph is one block, often short, so a
+# 20-character casino run in a 25-word sentence is already 12 % of its letters).
+LATIN_SHARE_FOR_SCRIPT_SPAM = 0.75
 SPAM_MIN_WORDS = 6
 # Lines the audit reports as dropped by the extractor are at most this long each
 # (a whole-page dump in one `removed` row helps nobody).
@@ -80,6 +82,10 @@ AUDIT_MAX_CHARS = 2000
 HEADING_LINE_REASONS = frozenset({"toc", "related_links", "share", "newsletter", "comments", "ad", "byline",
                                   "date_stamp", "author_bio", "affiliate_disclosure", "privacy"})
 
+# trafilatura's recall mode runs when the default output holds less than this share of
+# the text the pruned page shows, and is taken when it finds this many times more.
+RECALL_SHARE = 0.5
+RECALL_GAIN = 1.3
 # Rescued lists: at least this many items, this many words per item on average, and at
 # most this share of their text in links (a menu is all links, a symptom list none).
 RESCUE_MIN_ITEMS = 2
@@ -94,6 +100,24 @@ BLOCK_TAGS = frozenset(FALLBACK_BLOCK_TAGS) | {"div", "section", "article", "mai
                                               "form", "br", "hr", "figure", "figcaption", "details", "summary",
                                               "body", "html", "address", "center", "fieldset", "label", "button"}
 _SPACE = re.compile(r"\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Inline separators between pieces of one visual line ('By X · Reviewed by Y · Updated Z').
+SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+[—–-]\s+(?=[A-Z])")
+# Sentence ends inside a paragraph (not after initials or 'Dr.').
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])(?<!\b[A-Z]\.\s)(?<!\bDr\.\s)(?<!\bSt\.\s)")
+# Kept blocks of at most this many words are cut when an ancestor at most this many
+# levels up is a box of one of these kinds (see HtmlExtractor._context_filter).
+CONTEXT_MAX_WORDS = 40
+CONTEXT_MAX_DEPTH = 4
+CONTEXT_REASONS = frozenset({"ad", "newsletter", "editorial_policy", "affiliate_disclosure", "author_bio", "byline",
+                             "related_links", "share", "privacy"})
+# A short line with a reason names the section of the cut it opens ('Related topics').
+SECTION_HEAD_WORDS = 6
+# Reasons a short line passes on to the lines after it: it heads a list of its kind.
+SECTION_REASONS = frozenset({"related_links", "toc", "comments", "newsletter", "share", "footer", "privacy",
+                             "author_bio", "editorial_policy", "nav"})
+# Dropped title-case runs of at most this many words are menu entries.
+NAV_MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -153,6 +177,16 @@ def classify_segment(text: str, *, heading: bool = False, lexicon: Lexicon | Non
 class HtmlExtractor:
     """Turn an HTML page into Blocks, recording every cut with its reason."""
 
+    # 'auto' runs trafilatura's recall mode when its default kept too little; 'never' and
+    # 'always' exist for the evaluation of that choice.
+    recall_mode = "auto"
+    # Switches for ablations in the evaluation (all on in a real run).
+    prune = True
+    link_blocks = True
+    filter_blocks = True
+    include_comments = False
+    context_filter = True
+
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
         self.lexicon = load_lexicon()
@@ -166,19 +200,32 @@ class HtmlExtractor:
             doc.add_flag("extractor_fallback")
             return doc
         self._metadata(doc, tree)
-        for cut in prune_chrome(tree):
-            stage.remove(doc, cut.text, cut.reason)
-        blocks = self._trafilatura_blocks(tree)
+        for cut in (prune_chrome(tree, link_blocks=self.link_blocks) if self.prune else []):
+            self._record_cut(doc, stage, cut)
+        blocks = self._trafilatura_blocks(tree, comments=self.include_comments)
         chars = sum(len(b.text) for b in blocks)
+        body = tree.find("body")
+        visible = len(visible_text(body if body is not None else tree))
+        if self.recall_mode == "always" or (self.recall_mode == "auto" and chars < RECALL_SHARE * visible):
+            # trafilatura kept little of what the page shows once the chrome is gone:
+            # its recall mode keeps more of listing, product and service pages
+            wider = self._trafilatura_blocks(tree, favor_recall=True)
+            wider_chars = sum(len(b.text) for b in wider)
+            if wider_chars > RECALL_GAIN * chars:
+                blocks, chars = wider, wider_chars
+                doc.add_flag("extractor_recall")
+        doc.metadata["visible_chars"] = str(visible)
         if chars < MIN_TRAFILATURA_CHARS:
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
             fallback = list(_soup_blocks(soup))
-            if sum(len(b.text) for b in fallback) >= max(FALLBACK_GAIN * chars, 1):
+            if sum(len(b.text) for b in fallback) >= max(FALLBACK_SHARE * chars, 1):
                 blocks = fallback
                 doc.add_flag("extractor_fallback")
         else:
             blocks = rescue_lists(tree, blocks)
         blocks = self._filter(doc, stage, blocks)
+        if self.context_filter:
+            blocks = self._context_filter(doc, stage, tree, blocks)
         blocks = self._title(doc, blocks)
         doc.blocks = blocks
         self._audit(doc, stage, tree, blocks)
@@ -196,32 +243,91 @@ class HtmlExtractor:
                 doc.metadata[key] = value
 
     @staticmethod
-    def _trafilatura_blocks(tree: etree._Element) -> list[Block]:
+    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False, comments: bool = False) -> list[Block]:
         try:
             result = trafilatura.bare_extraction(
                 tree, output_format="python", include_formatting=True, include_tables=True,
-                include_links=False, include_comments=False, with_metadata=False,
+                include_links=False, include_comments=comments, with_metadata=False, favor_recall=favor_recall,
             )
         except Exception:  # trafilatura failing on one odd page must not fail the page
             return []
         if result is None or result.body is None:
             return []
-        return list(xml_blocks(result.body))
+        blocks = list(xml_blocks(result.body))
+        if comments and result.commentsbody is not None:
+            blocks += list(xml_blocks(result.commentsbody))
+        return blocks
 
     def _filter(self, doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
         """Cut health leftovers and lexicon boilerplate from the kept blocks."""
         kept: list[Block] = []
+        if not self.filter_blocks:
+            return blocks
         for block in blocks:
             reason = classify_segment(block.text, heading=block.kind in (KIND_HEADING, KIND_TITLE),
                                       lexicon=self.lexicon, leftovers=self.leftovers)
             if reason:
                 stage.remove(doc, block.text, reason)
                 continue
+            pieces = self._boilerplate_sentences(block)
+            if pieces:
+                for piece, piece_reason in pieces:
+                    stage.remove(doc, piece, piece_reason)
+                continue
             text = self._cut_spam(doc, stage, block.text)
             if text:
                 block.text = text
                 kept.append(block)
         return kept
+
+    def _context_filter(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block]) -> list[Block]:
+        """Cut short kept blocks whose source element sits in a box the markup names as
+        an ad, a newsletter sign-up, a disclaimer, an author box or a related-links box.
+
+        These words are too often on article wrappers to cut before extraction, but a
+        short block inside such a box, that trafilatura kept, is the box's own text."""
+        body = tree.find("body")
+        if body is None:
+            return blocks
+        where: dict[str, etree._Element] = {}
+        for el in body.iter(RESCUE_TAGS):
+            key = _key(visible_text(el))
+            if key and key not in where:
+                where[key] = el
+        kept = []
+        for block in blocks:
+            el = where.get(_key(block.text)) if len(block.text.split()) <= CONTEXT_MAX_WORDS else None
+            reason = self._box_reason(el) if el is not None else None
+            if reason:
+                stage.remove(doc, block.text, reason)
+            else:
+                kept.append(block)
+        return kept
+
+    def _box_reason(self, el: etree._Element) -> str | None:
+        for depth, node in enumerate(el.iterancestors()):
+            if depth >= CONTEXT_MAX_DEPTH or node.tag in ("body", "main", "article"):
+                return None
+            found = chrome_reason(node, self.vocabulary)
+            if found and found[0] in CONTEXT_REASONS and found[1] != "hidden":
+                return found[0]
+        return None
+
+    def _boilerplate_sentences(self, block: Block) -> list[tuple[str, str]] | None:
+        """A short paragraph made only of boilerplate sentences ('Author: X. Reviewed by Y.
+        Last reviewed May 2024.'): each sentence with its reason, or None if any is content."""
+        if block.kind != KIND_PARAGRAPH or len(block.text.split()) > MAX_CUT_WORDS:
+            return None
+        sentences = [s for s in SENTENCE_END.split(block.text) if s.strip()]
+        if len(sentences) < 2:
+            return None
+        out = []
+        for sentence in sentences:
+            reason = classify_segment(sentence, lexicon=self.lexicon, leftovers=self.leftovers)
+            if reason is None:
+                return None
+            out.append((sentence.strip(), reason))
+        return out
 
     def _cut_spam(self, doc: Document, stage: "Stage", text: str) -> str:
         """Cut foreign-script runs and spam phrases injected into an English paragraph."""
@@ -255,21 +361,49 @@ class HtmlExtractor:
         rest = [b for b in blocks[:3] if not (b.kind in (KIND_HEADING, KIND_TITLE) and _fold(b.text) == title)]
         return [Block(doc.title, KIND_TITLE, 1)] + rest + blocks[3:]
 
+    def _record_cut(self, doc: Document, stage: "Stage", cut: Cut) -> None:
+        """Record a markup cut line by line, each line with its most specific reason.
+
+        The element's reason ('nav' for a header, 'markup' for an aside) is the fallback:
+        a phone call to action inside the header is `cta`, the list under a 'Related
+        topics' heading in an aside is `related_links`. Hidden elements stay `hidden`.
+        """
+        if cut.reason == "hidden" or cut.element is None:
+            stage.remove(doc, cut.text, cut.reason)
+            return
+        self._record_lines(doc, stage, _text_lines(cut.element, self.vocabulary, hidden=True), cut.reason)
+
     def _audit(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block]) -> None:
         """Record what the page showed but the output does not hold, with a reason."""
         kept = "|".join(_key(b.text) for b in blocks)
         already = {_key(r.text) for r in doc.removed}
-        for line, context in _text_lines(tree, self.vocabulary):
-            folded = _key(line)
-            if not folded or folded in kept or folded in already:
-                continue
-            reason = classify_segment(line, lexicon=self.lexicon, leftovers=self.leftovers)
-            if reason is None:
-                norm = normalise(line)
-                _, _, phrases = self.lexicon.match(norm, trim(norm), len(norm.split()))
-                reason = context or (phrases[0] if phrases else "low_quality")
-            stage.remove(doc, line[:AUDIT_MAX_CHARS], reason)
-            already.add(folded)
+        lines = []
+        for line, context in _text_lines(tree, self.vocabulary, hidden=True):
+            key = _key(line)
+            if key and key not in kept and key not in already:
+                lines.append((line, context))
+                already.add(key)
+        self._record_lines(doc, stage, lines, None)
+
+    def _record_lines(self, doc: Document, stage: "Stage", lines, fallback: str | None) -> None:
+        section: str | None = None  # the reason of the last short line that had one ('Related topics')
+        for line, context in lines:
+            parts = [line]
+            reason = self._line_reason(line, context, section)
+            if SEPARATOR.search(line):
+                parts = [p for p in SEPARATOR.split(line) if p.strip()]
+            for part in parts:
+                own = reason if len(parts) == 1 else (self._line_reason(part, context, section) or reason)
+                if own in SECTION_REASONS and context != "hidden" and len(part.split()) <= SECTION_HEAD_WORDS:
+                    section = own
+                nested = context if context and context != fallback else None
+                final = own or nested or section or fallback or _weak_reason(part)
+                stage.remove(doc, part[:AUDIT_MAX_CHARS], final)
+
+    def _line_reason(self, line: str, context: str | None, section: str | None) -> str | None:
+        if context == "hidden":
+            return "hidden"
+        return classify_segment(line, lexicon=self.lexicon, leftovers=self.leftovers)
 
 
 # -- rescue -------------------------------------------------------------------------------
@@ -403,6 +537,16 @@ def _key(text: str) -> str:
     return _NON_WORD.sub("", text.lower())
 
 
+def _weak_reason(text: str) -> str:
+    """Reason for dropped text nothing more specific explains: short title-case runs are
+    menu entries, anything else is low-quality text the extractor judged off-topic."""
+    words = text.split()
+    if len(words) <= NAV_MAX_WORDS and sum(w[:1].isupper() or not w[:1].isalpha() for w in words) >= 0.6 * len(words) \
+            and not text.rstrip().endswith((".", "!", "?")):
+        return "nav"
+    return "low_quality"
+
+
 def _latin_share(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     return sum(1 for c in letters if c < "\u0250") / len(letters) if letters else 0.0
@@ -431,17 +575,43 @@ def _bold_only(el: etree._Element) -> bool:
     return child.tag == "hi" and child.get("rend", "") in ("#b", "#strong")
 
 
+_BLOCK_XML = ("p", "head", "list", "table", "quote", "code")
+
+
+def _layout_row(row: etree._Element) -> bool:
+    """A table row holding paragraphs, headings or lists lays out the page; it is not data."""
+    return any(row.find(f".//{tag}") is not None for tag in _BLOCK_XML)
+
+
+def _loose_text(cell: etree._Element) -> str:
+    """A layout cell's own text, outside the blocks nested in it (those are visited on their own)."""
+    parts = [cell.text or ""]
+    for child in cell:
+        if child.tag not in _BLOCK_XML and child.tag not in ("row", "cell"):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
 def xml_blocks(main: etree._Element) -> Iterator[Block]:
     """trafilatura's XML body -> Blocks, keeping heading levels, list items and table rows."""
+    for lb in main.iter("lb"):
+        lb.tail = " " + (lb.tail or "")
     for el in main.iter("head", "p", "item", "row", "quote", "code"):
         parent = el.getparent()
         if el.tag == "row":
+            if _layout_row(el):
+                for cell in el.findall("cell"):
+                    text = _loose_text(cell)
+                    if text:
+                        yield Block(text, KIND_PARAGRAPH)
+                continue
             cells = [_text_of(c) for c in el.findall("cell")]
             text = " | ".join(c for c in cells if c)
             kind, level = KIND_TABLE_ROW, 0
         else:
-            # Paragraphs nested in list items, cells or quotes are reached through the parent.
-            if el.tag in ("p", "quote", "code") and parent is not None and parent.tag in ("item", "cell", "quote"):
+            # Paragraphs nested in list items or quotes are reached through the parent.
+            if el.tag in ("p", "quote", "code") and parent is not None and parent.tag in ("item", "quote"):
                 continue
             if el.tag == "item" and el.find(".//item") is not None:
                 # a list item holding a sub-list: its own text only, the sub-items follow
@@ -465,9 +635,18 @@ def xml_blocks(main: etree._Element) -> Iterator[Block]:
             yield Block(text, kind, level)
 
 
+def _soup_hidden(tag) -> bool:
+    """Hidden from readers: the fallback has no trafilatura to drop these for it."""
+    attrs = tag.attrs or {}
+    return ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+            or bool(_HIDDEN_STYLE.search(attrs.get("style", "") if isinstance(attrs.get("style"), str) else "")))
+
+
 def _soup_blocks(soup: BeautifulSoup) -> Iterator[Block]:
     """The fallback: block elements of the (already pruned) page, chrome tags dropped."""
     for tag in soup(FALLBACK_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_soup_hidden):
         tag.decompose()
     body = soup.body or soup
     for el in body.find_all(FALLBACK_BLOCK_TAGS):
@@ -487,7 +666,7 @@ def _soup_blocks(soup: BeautifulSoup) -> Iterator[Block]:
             yield Block(text, KIND_PARAGRAPH)
 
 
-def _text_lines(tree: etree._Element, vocab) -> Iterator[tuple[str, str | None]]:
+def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[tuple[str, str | None]]:
     """The page's visible text as lines broken at block elements, each with the chrome
     reason of the nearest enclosing element whose markup names one (or None)."""
     body = tree.find("body")
@@ -513,7 +692,9 @@ def _text_lines(tree: etree._Element, vocab) -> Iterator[tuple[str, str | None]]
                     line.append(el.tail)
                 continue
             found = chrome_reason(el, vocab)
-            ctx = found[0] if found and found[0] != "hidden" else context
+            ctx = found[0] if found and (hidden or found[0] != "hidden") else context
+            if tag in ("header", "nav") and ctx is None:
+                ctx = "nav"
             if tag in BLOCK_TAGS:
                 yield from flush()
             line_context[0] = ctx if not line else line_context[0]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -56,6 +56,7 @@ class Vocabulary:
     names: dict[str, str]
     roles: dict[str, str]
     tags: dict[str, str]
+    label_only: frozenset[str] = frozenset()  # tokens ('hidden', 'tag:aside', ...) that label but never prune
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Cut:
     text: str
     reason: str
     rule: str  # e.g. 'class:share', 'tag:nav', 'hidden', 'links'
+    element: etree._Element | None = field(default=None, compare=False, repr=False)  # detached subtree
 
 
 @cache
@@ -73,7 +75,7 @@ def load_vocabulary() -> Vocabulary:
     parts = {}
     for key in ("tokens", "names", "roles", "tags"):
         parts[key] = {k.lower(): check_reason(v) for k, v in data[key].items()}
-    return Vocabulary(**parts)
+    return Vocabulary(**parts, label_only=frozenset(data.get("label_only", ())))
 
 
 def attribute_tokens(value: str) -> list[str]:
@@ -117,21 +119,26 @@ def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | No
     return None
 
 
+def prunable(rule: str, vocab: Vocabulary) -> bool:
+    """Whether a matched rule may cut before extraction (see 'label_only' in the data file)."""
+    if rule in vocab.label_only:
+        return False
+    word = rule.split(":", 1)[-1]
+    return not (rule.startswith(("class:", "id:", "aria:")) and word in vocab.label_only)
+
+
 def visible_text(el: etree._Element) -> str:
-    """Whitespace-folded text of an element, without script/style content."""
-    parts: list[str] = []
-    for node in el.iter():
-        tag = node.tag if isinstance(node.tag, str) else None
-        if tag in SILENT_TAGS:
-            # the element's own text is script; its tail belongs to the parent
-            if node is not el and node.tail:
-                parts.append(node.tail)
-            continue
-        if tag is not None and node.text:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return _SPACE.sub(" ", " ".join(parts)).strip()
+    """Whitespace-folded text of an element (scripts and styles are gone: see strip_code)."""
+    return _SPACE.sub(" ", " ".join(el.itertext())).strip()
+
+
+def strip_code(root: etree._Element) -> None:
+    """Drop scripts (except JSON-LD, which trafilatura reads to recognise forum threads),
+    styles, templates and SVG: never visible text, and they inflate every later step."""
+    doomed = [el for el in root.iter("script", "style", "template", "svg", etree.Comment)
+              if not (el.tag == "script" and (el.get("type") or "").lower() == "application/ld+json")]
+    for el in doomed:
+        _drop(el)
 
 
 def _link_block(el: etree._Element) -> bool:
@@ -178,6 +185,7 @@ def _drop(el: etree._Element) -> None:
 def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]:
     """Cut chrome elements from `root` in place; return the cuts in document order."""
     vocab = load_vocabulary()
+    strip_code(root)
     body = root.find("body")
     if body is None:
         body = root
@@ -192,6 +200,8 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
         if el.tag in SILENT_TAGS:
             continue
         found = None if el in protected else chrome_reason(el, vocab)
+        if found is not None and not prunable(found[1], vocab):
+            found = None
         if found is None and link_blocks and el not in protected and _link_block(el):
             found = ("nav", "links")
         if found is not None:
@@ -199,7 +209,7 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
             reason, rule = found
             limit = MAX_LANDMARK_SHARE if rule.startswith(("tag:nav", "tag:footer", "role:")) else MAX_CHROME_SHARE
             if len(text) <= limit * total:
-                cuts.append(Cut(text, reason, rule))
+                cuts.append(Cut(text, reason, rule, el))
                 _drop(el)
                 continue
         stack.extend(c for c in reversed(el) if isinstance(c.tag, str))

@@ -1,0 +1,201 @@
+"""The HTML extractor: markup rules, health leftovers, rescue, metadata, fallback.
+
+Small pages written the way real sites write them (the full health pages are in
+test_health_pages.py); each test states what must go, with which reason, and what
+must stay.
+"""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from cleanhealth.document import FORMAT_HTML, Document, Page
+from cleanhealth.extract import ExtractStage
+from cleanhealth.extract.html import classify_segment, xml_blocks
+from cleanhealth.extract.markup import attribute_tokens, prune_chrome
+from cleanhealth.extract.metadata import clean_title, extract_metadata, iso_date
+from cleanhealth.pipeline import RunContext
+
+ARTICLE = """
+<p>Plantar fasciitis is irritation of the thick band of tissue that runs along the sole of the foot,
+from the heel bone to the toes. It is one of the most common causes of heel pain in adults.</p>
+<p>The pain is usually worst with the first steps in the morning and eases as the tissue warms up,
+then returns after long periods of standing or after getting up from a chair.</p>
+<h2>Who gets it</h2>
+<p>Runners, people who stand at work all day and people carrying extra weight are most at risk,
+and tight calf muscles make it more likely at any age.</p>
+<ul>
+  <li>Stretch the calf and the sole of the foot twice a day</li>
+  <li>Roll the arch over a frozen water bottle for five minutes</li>
+  <li>Wear supportive shoes with a cushioned heel</li>
+</ul>
+<p>Most people recover within a year with simple measures, and fewer than one in twenty need an
+injection or surgery to settle the pain completely.</p>
+<h2>When to see a doctor</h2>
+<p>See a doctor if the pain is severe, follows an injury, or does not improve after a few weeks of
+stretching and rest, because other conditions can look similar at first.</p>
+"""
+
+
+def page(body: str, head: str = "<title>Heel pain | Stride Clinic</title>", lang: str = "en") -> str:
+    return f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def run(html: str) -> Document:
+    return ExtractStage(RunContext())(Document.from_page(Page(source="p.html", format=FORMAT_HTML, content=html)))
+
+
+def reasons_for(doc: Document, text: str) -> list[str]:
+    return [r.reason for r in doc.removed if text in r.text]
+
+
+# -- markup ------------------------------------------------------------------------------
+def test_attribute_tokens_split_punctuation_and_camel_case() -> None:
+    assert attribute_tokens("mainNav share-bar_top") == ["main", "nav", "share", "bar", "top"]
+    assert attribute_tokens("header") == ["header"]  # 'ad' is not found inside words
+
+
+def test_prune_chrome_cuts_landmarks_and_class_words_with_reasons() -> None:
+    tree = lxml_html.fromstring(page(
+        "<header><nav><a href='/'>Home</a> <a href='/c'>Conditions A-Z</a></nav></header>"
+        "<main><h1>Heel pain</h1>" + ARTICLE +
+        "<div class='share-buttons'><a>Facebook</a> <a>Email</a></div></main>"
+        "<div id='subscribeBox'>Get our weekly health newsletter</div>"
+        "<footer>Copyright 2025 Stride Clinic</footer>"))
+    cuts = {c.text: c.reason for c in prune_chrome(tree)}
+    assert cuts["Home Conditions A-Z"] == "nav"
+    assert cuts["Facebook Email"] == "share"
+    assert cuts["Get our weekly health newsletter"] == "newsletter"
+    assert cuts["Copyright 2025 Stride Clinic"] == "footer"
+    assert "Plantar fasciitis is irritation" in tree.text_content()
+
+
+def test_prune_chrome_never_cuts_the_wrapper_holding_the_article() -> None:
+    """A layout wrapper named 'content-with-sidebar' holds the H1: it is not chrome."""
+    tree = lxml_html.fromstring(page("<div class='content-with-sidebar footer-pad'><h1>Heel pain</h1>" + ARTICLE + "</div>"))
+    assert prune_chrome(tree) == []
+    assert "Most people recover within a year" in tree.text_content()
+
+
+# -- leftovers ---------------------------------------------------------------------------
+def test_health_leftovers_have_their_reasons() -> None:
+    cases = {
+        "Check price on Amazon": "cta",
+        "See today's deal at Saatva": "cta",
+        "Request an Appointment": "cta",
+        "Call 951-486-4000 to schedule.": "cta",
+        "Medically reviewed by Dana Whitfield, MD": "byline",
+        "Posts: 214": "byline",
+        "Quote from: rainyday_karen on October 03, 2024": "byline",
+        "Last updated: August 2, 2025": "date_stamp",
+        "Next review due February 2028.": "date_stamp",
+        "Save up to 80% on ibuprofen": "ad",
+        "Get Free Coupon": "ad",
+        "Read more: How much water should you drink?": "related_links",
+        "Table of Contents": "toc",
+        "Read 2,417 times": "other",
+        "Was this page helpful?": "other",
+    }
+    assert {text: classify_segment(text) for text in cases} == cases
+
+
+def test_article_sentences_are_not_leftovers() -> None:
+    for text in ("Call your doctor if the pain lasts more than two weeks or wakes you at night.",
+                 "Updated guidelines from 2023 recommend starting screening at 45 for most adults in the country.",
+                 "Symptoms", "Who gets it", "From the age of 40, the risk rises every year."):
+        assert classify_segment(text) is None, text
+
+
+# -- the whole extractor -----------------------------------------------------------------
+def test_extract_keeps_title_headings_and_lists_and_cuts_leftovers() -> None:
+    html = page(
+        "<header class='site-header'><a href='/'>Stride Clinic</a> <a href='/book'>Book online</a></header>"
+        "<main><article><h1>Heel pain: plantar fasciitis</h1>"
+        "<p class='meta'>Medically reviewed by Dana Whitfield, MD</p>"
+        "<p>Last updated: August 2, 2025</p>" + ARTICLE +
+        "<p><strong>Read more:</strong> <a href='/x'>Achilles tendinopathy explained</a></p>"
+        "<p>Call 813-555-0142 to book your appointment today.</p>"
+        "</article></main><footer><p>© 2025 Stride Clinic. All rights reserved.</p></footer>")
+    doc = run(html)
+    assert doc.title == "Heel pain: plantar fasciitis"
+    assert doc.blocks[0].kind == "title" and doc.blocks[0].level == 1
+    assert ("Who gets it", "heading") in [(b.text, b.kind) for b in doc.blocks]
+    assert "Roll the arch over a frozen water bottle for five minutes" in [b.text for b in doc.blocks if b.kind == "list_item"]
+    for gone, reason in (("Medically reviewed by Dana Whitfield, MD", "byline"),
+                         ("Last updated: August 2, 2025", "date_stamp"),
+                         ("Achilles tendinopathy explained", "related_links"),
+                         ("Call 813-555-0142 to book your appointment today.", "cta"),
+                         ("All rights reserved", "footer")):
+        assert gone not in doc.text
+        assert reason in reasons_for(doc, gone), (gone, reasons_for(doc, gone))
+    assert "Most people recover within a year" in doc.text
+
+
+def test_bold_paragraph_acting_as_heading_becomes_a_heading() -> None:
+    xml = lxml_html.fromstring("<body><p><hi rend='#b'>Causes</hi></p><p>Sciatica happens when a nerve root is pressed.</p></body>")
+    blocks = list(xml_blocks(xml))
+    assert [(b.kind, b.text) for b in blocks] == [("heading", "Causes"), ("paragraph", "Sciatica happens when a nerve root is pressed.")]
+
+
+def test_hidden_and_chrome_removed_even_on_the_fallback_path() -> None:
+    """Too little for trafilatura: the BeautifulSoup path still drops nav, footer and hidden text."""
+    html = page("<nav><a>Home</a><a>Services</a></nav><div><p>Knee pain after running is common.</p>"
+                "<p style='display:none'>Members-only offer</p></div><footer>Contact us</footer>")
+    doc = run(html)
+    assert "Knee pain after running is common." in doc.text
+    for gone in ("Services", "Members-only offer", "Contact us"):
+        assert gone not in doc.text
+    assert "hidden" in reasons_for(doc, "Members-only offer")
+
+
+def test_spam_run_inside_prose_is_cut() -> None:
+    para = ("Depression can change how you sleep, eat and think about yourself 澳门威尼斯人娱乐场官方网站 "
+            "and it is treatable with talking therapy, medication or both together.")
+    doc = run(page("<main><h1>Depression</h1><p>" + para + "</p>" + ARTICLE + "</main>"))
+    assert "澳门" not in doc.text and "it is treatable with talking therapy" in doc.text
+    assert "spam_injection" in reasons_for(doc, "澳门威尼斯人娱乐场官方网站")
+
+
+# -- metadata ----------------------------------------------------------------------------
+def test_metadata_from_head_json_ld_and_text() -> None:
+    head = ("<title>Sciatica: Causes and Treatment | Riverside Health</title>"
+            "<link rel='canonical' href='https://health.example.org/sciatica'>"
+            "<meta property='og:site_name' content='Riverside Health'>"
+            "<meta name='author' content='Dana Whitfield'>"
+            "<meta property='article:published_time' content='2023-04-02T10:00:00Z'>"
+            "<script type='application/ld+json'>{\"@graph\": [{\"@type\": \"MedicalWebPage\", "
+            "\"lastReviewed\": \"2025-08-02\", \"dateModified\": \"2025-08-03\"}]}</script>")
+    tree = lxml_html.fromstring(page("<h1>Sciatica: Causes and Treatment</h1><p>Text.</p>", head=head, lang="en-GB"))
+    meta = extract_metadata(tree)
+    assert meta["title"] == "Sciatica: Causes and Treatment"
+    assert meta["canonical_url"] == "https://health.example.org/sciatica"
+    assert meta["sitename"] == "Riverside Health"
+    assert meta["author"] == "Dana Whitfield"
+    assert (meta["date"], meta["date_updated"], meta["date_reviewed"]) == ("2023-04-02", "2025-08-03", "2025-08-02")
+    assert meta["html_lang"] == "en-GB"
+
+
+def test_review_date_from_visible_text_and_og_url_fallback() -> None:
+    head = "<meta property='og:url' content='https://gov.example/bp'><title>High blood pressure</title>"
+    tree = lxml_html.fromstring(page("<p>About high blood pressure.</p><p>Page last reviewed: May 15, 2024</p>", head=head))
+    meta = extract_metadata(tree, dates=False)
+    assert meta["canonical_url"] == "https://gov.example/bp"
+    assert meta["date_reviewed"] == "2024-05-15"
+    assert meta["title"] == "High blood pressure"
+
+
+def test_document_fields_are_set() -> None:
+    head = ("<title>Heel pain | Stride Clinic</title><link rel='canonical' href='https://www.stride.example/heel'>"
+            "<meta property='og:site_name' content='Stride Clinic'>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + "</main>", head=head, lang="en-US"))
+    assert doc.url == "https://www.stride.example/heel" and doc.domain == "stride.example"
+    assert doc.metadata["sitename"] == "Stride Clinic" and doc.metadata["html_lang"] == "en-US"
+
+
+def test_title_and_date_helpers() -> None:
+    assert clean_title("Knee Osteoarthritis | Bayview Orthopedics", "Bayview Orthopedics") == "Knee Osteoarthritis"
+    assert clean_title("Flu shots: when to get one", None) == "Flu shots: when to get one"
+    assert iso_date("Sept. 22, 2025, 6:30 a.m.") == "2025-09-22"
+    assert iso_date("05 June 2023") == "2023-06-05"
+    assert iso_date("February 2025") == "2025-02"
+    assert iso_date("no date here") is None
