@@ -40,7 +40,7 @@ class Concept:
 
 @dataclass
 class TermTable:
-    """What the matcher needs; pickled into the on-disk cache."""
+    """What the matcher needs; stored in the on-disk cache (see cache.py)."""
 
     concepts: list[Concept] = field(default_factory=list)
     keys: dict[tuple[str, ...], int] = field(default_factory=dict)  # lower-case keys
