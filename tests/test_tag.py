@@ -8,6 +8,7 @@ other test reuses the process-wide tagger.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,15 @@ def test_vocabulary_versions():
     assert v["hpo_release"].startswith("hp/releases/")
     assert v["icd10cm_file"].endswith(".xml")
     assert len(v["table_key"]) == 16
+
+
+def test_cache_keeps_only_recent_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    for i in range(5):
+        old = tmp_path / f"tagger-old{i}.marshal"
+        old.write_bytes(b"x")
+        os.utime(old, (1000 + i, 1000 + i))
+    path = cache.save(TermTable())
+    left = sorted(p.name for p in tmp_path.glob("tagger-*"))
+    assert path.name in left and len(left) == cache.KEEP_TABLES
+    assert "tagger-old4.marshal" in left and "tagger-old0.marshal" not in left

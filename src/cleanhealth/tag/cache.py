@@ -108,7 +108,21 @@ def save(table: TermTable) -> Path | None:
         os.replace(tmp, path)
     except OSError:
         return None
+    prune(path.parent, keep=path)
     return path
+
+
+KEEP_TABLES = 3  # older tables (other versions, edited data files) beyond this are deleted
+
+
+def prune(folder: Path, keep: Path) -> None:
+    """Delete all but the newest few cached tables: each is ~5 MB and every data change adds one."""
+    try:
+        tables = sorted(folder.glob("tagger-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in [t for t in tables if t != keep][KEEP_TABLES - 1:]:
+            old.unlink()
+    except OSError:
+        pass
 
 
 @contextlib.contextmanager
