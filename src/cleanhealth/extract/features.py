@@ -56,110 +56,117 @@ class SegInfo:
     key: int
 
 
-# Short segments ('Home', 'Privacy Policy', 'Share this article') recur across pages and
-# sites; their lexicon matches are cached per process.
-CACHE_MAX_WORDS = 12
+# Segment texts up to this long have their text-only facts cached per process: menus,
+# footers and share bars recur within a page, across pages of a site and across sites.
+CACHE_MAX_CHARS = 300
 
 
-@lru_cache(maxsize=1 << 16)
-def _match_short(lex: Lexicon, norm: str, words: int) -> tuple[str | None, str | None, tuple[str, ...]]:
-    return lex.match(norm, trim(norm), words)
-
-
-def analyse(segs: list[Segment], lex: Lexicon) -> list[SegInfo]:
-    infos: list[SegInfo] = []
-    stop = lex.stopwords
-    for seg in segs:
-        norm = normalise(seg.text)
-        tokens = WORD.findall(norm)
-        words = len(tokens)
-        alpha = [w for w in seg.text.split() if w[:1].isalpha()]
-        title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
-        stops = sum(1 for t in tokens if t in stop) / words if words else 0.0
-        terminal = bool(TERMINAL.search(seg.text))
-        if words <= CACHE_MAX_WORDS:
-            line_reason, strong_reason, phrases = _match_short(lex, norm, words)
-        else:
-            line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words)
-        infos.append(SegInfo(norm, words, tokens, terminal, words >= PROSE_WORDS and terminal, title, stops,
-                             line_reason, strong_reason, phrases,
-                             zlib.crc32(" ".join(tokens).encode("utf-8", "replace"))))
-    return infos
-
-
-def stage1_features(segs: list[Segment], infos: list[SegInfo], lex: Lexicon, *, raw_len: int,
-                    template_lines: frozenset[int], stopwords_stripped: bool, title_tokens: set[str]) -> np.ndarray:
-    n = len(segs)
+def _local(text: str, lex: Lexicon) -> tuple[SegInfo, np.ndarray]:
+    """Facts and features that depend on the segment's text alone."""
+    norm = normalise(text)
+    tokens = WORD.findall(norm)
+    words = len(tokens)
+    split = text.split()
+    alpha = [w for w in split if w[:1].isalpha()]
+    title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
+    stops = sum(1 for t in tokens if t in lex.stopwords) / words if words else 0.0
+    terminal = bool(TERMINAL.search(text))
+    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words)
+    info = SegInfo(norm, words, tokens, terminal, words >= PROSE_WORDS and terminal, title, stops,
+                   line_reason, strong_reason, phrases, zlib.crc32(" ".join(tokens).encode("utf-8", "replace")))
+    nchar = len(text)
+    upper_words = [w for w in split if len(w) > 1 and w.isalpha()]
+    caps = sum(1 for w in upper_words if w.isupper()) / len(upper_words) if upper_words else 0.0
+    mean_len = sum(len(t) for t in tokens) / words if words else 0.0
     reasons = lex.names
-    rindex = {r: i for i, r in enumerate(reasons)}
     nlex = len(reasons)
+    f = [
+        math.log1p(words), math.log1p(nchar), float(terminal), float(text.endswith(":")), stops, title,
+        len(DIGIT.findall(text)) / nchar if nchar else 0.0, float(bool(URL.search(text))),
+        float(bool(PHONE.search(text))), text.count(",") / (words + 1), min(mean_len, 15.0) / 15.0, caps,
+        float(info.prose),
+    ]
+    f += [float(words <= b) for b in WORD_BINS]
+    lexf = [0.0] * (3 * nlex)
+    if line_reason:
+        lexf[reasons.index(line_reason)] = 1.0
+    if strong_reason:
+        lexf[nlex + reasons.index(strong_reason)] = 1.0
+    for r in phrases:
+        lexf[2 * nlex + reasons.index(r)] = 1.0
+    return info, np.array(f + lexf, dtype=np.float64)
+
+
+_local_cached = lru_cache(maxsize=1 << 16)(_local)
+N_LOCAL = 13 + len(WORD_BINS)  # + 3 lexicon blocks
+STOP_COL = 4
+TITLE_COL = 5
+N_POSITION = 18
+
+
+def analyse(segs: list[Segment], lex: Lexicon) -> tuple[list[SegInfo], list[np.ndarray]]:
+    infos: list[SegInfo] = []
+    rows: list[np.ndarray] = []
+    for seg in segs:
+        text = seg.text
+        info, row = _local_cached(text, lex) if len(text) <= CACHE_MAX_CHARS else _local(text, lex)
+        infos.append(info)
+        rows.append(row)
+    return infos, rows
+
+
+def stage1_features(segs: list[Segment], infos: list[SegInfo], local: list[np.ndarray], *, raw_len: int,
+                    template_lines: frozenset[int], stopwords_stripped: bool, title_tokens: set[str],
+                    has_title: bool) -> np.ndarray:
+    n = len(segs)
+    if n == 0:
+        return np.zeros((0, 0))
+    loc = np.vstack(local)
+    if stopwords_stripped:
+        # the page's stop words were removed: estimate prose-likeness from capitalisation
+        loc[:, STOP_COL] = 0.45 * (1.0 - loc[:, TITLE_COL])
     counts: dict[int, int] = {}
     for info in infos:
         counts[info.key] = counts.get(info.key, 0) + 1
-    logw = np.array([np.log1p(i.words) for i in infos], dtype=np.float64)
+    words = np.array([i.words for i in infos], dtype=np.float64)
+    logw = np.log1p(words)
     prose = np.array([1.0 if i.prose else 0.0 for i in infos])
-    prose_words = np.array([i.words if i.prose else 0 for i in infos], dtype=np.float64)
+    prose_words = prose * words
     total_prose = prose_words.sum() or 1.0
     before = np.cumsum(prose_words) - prose_words
-    max_w = max((i.words for i in infos), default=1) or 1
     # distance to the nearest prose segment, in segments
-    dist = np.full(n, float(n))
-    last = -10**9
-    for k in range(n):
-        if prose[k]:
-            last = k
-        dist[k] = k - last
-    last = 10**9
-    for k in range(n - 1, -1, -1):
-        if prose[k]:
-            last = k
-        dist[k] = min(dist[k], last - k)
+    idx = np.arange(n)
+    pidx = np.flatnonzero(prose)
+    if len(pidx):
+        pos = np.searchsorted(pidx, idx)
+        left = np.where(pos > 0, idx - pidx[np.maximum(pos - 1, 0)], n)
+        right = np.where(pos < len(pidx), pidx[np.minimum(pos, len(pidx) - 1)] - idx, n)
+        dist = np.minimum(left, right).astype(np.float64)
+    else:
+        dist = np.full(n, float(n))
     cs_logw = np.concatenate([[0.0], np.cumsum(logw)])
     cs_prose = np.concatenate([[0.0], np.cumsum(prose)])
 
     def window(cs: np.ndarray, r: int) -> np.ndarray:
-        idx = np.arange(n)
         a, b = np.maximum(0, idx - r), np.minimum(n, idx + r + 1)
         return (cs[b] - cs[a]) / (b - a)
 
-    win = [window(cs_logw, NEAR), window(cs_logw, FAR), window(cs_prose, NEAR), window(cs_prose, FAR)]
-    win = np.stack(win, axis=1).tolist() if n else []
-    logdist = np.log1p(dist).tolist()
-    before_share = (before / total_prose).tolist()
-    logw_l = logw.tolist()
-    rows = np.zeros((n, N_BASE + 3 * nlex), dtype=np.float64)
-    for k, (seg, info) in enumerate(zip(segs, infos)):
-        text = seg.text
-        nchar = len(text)
-        digits = len(DIGIT.findall(text)) / nchar if nchar else 0.0
-        upper_words = [w for w in text.split() if len(w) > 1 and w.isalpha()]
-        caps = sum(1 for w in upper_words if w.isupper()) / len(upper_words) if upper_words else 0.0
-        mean_len = sum(len(t) for t in info.tokens) / info.words if info.words else 0.0
-        stop = info.stop_ratio if not stopwords_stripped else 0.45 * (1.0 - info.title_ratio)
-        title_overlap = (sum(1 for t in info.tokens if t in title_tokens) / info.words) if info.words and title_tokens else 0.0
-        f = [
-            logw_l[k], math.log1p(nchar), float(info.terminal), float(text.endswith(":")), stop, info.title_ratio,
-            digits, float(bool(URL.search(text))), float(bool(PHONE.search(text))), text.count(",") / (info.words + 1),
-            min(mean_len, 15.0) / 15.0, caps, float(seg.list_marker), float(seg.blank_before), float(seg.runon),
-            k / max(n - 1, 1), seg.start / max(raw_len, 1), float(seg.line == 0 and seg.piece == 0),
-            float(counts[info.key] > 1), float(info.key in template_lines),
-            *win[k], logdist[k], before_share[k], info.words / max_w, title_overlap,
-            float(info.prose), float(seg.pieces > 1),
-        ]
-        f += [float(info.words <= b) for b in WORD_BINS]
-        lexf = [0.0] * (3 * nlex)
-        if info.line_reason:
-            lexf[rindex[info.line_reason]] = 1.0
-        if info.strong_reason:
-            lexf[nlex + rindex[info.strong_reason]] = 1.0
-        for r in info.phrase_reasons:
-            lexf[2 * nlex + rindex[r]] = 1.0
-        rows[k, : len(f)] = f
-        rows[k, len(f): len(f) + len(lexf)] = lexf
-    return rows
-
-
-N_BASE = 30 + len(WORD_BINS)
+    title_overlap = np.zeros(n)
+    if title_tokens:
+        for k, info in enumerate(infos):
+            if info.words:
+                title_overlap[k] = sum(1 for t in info.tokens if t in title_tokens) / info.words
+    posf = np.column_stack([
+        [float(s.blank_before) for s in segs], [float(s.runon) for s in segs], idx / max(n - 1, 1),
+        [s.start / max(raw_len, 1) for s in segs],
+        [float(has_title and k == 0) for k in range(n)],
+        [float(counts[i.key] > 1) for i in infos], [float(i.key in template_lines) for i in infos],
+        window(cs_logw, NEAR), window(cs_logw, FAR), window(cs_prose, NEAR), window(cs_prose, FAR),
+        np.log1p(dist), before / total_prose, words / max(words.max(), 1.0), title_overlap,
+        [float(s.pieces > 1) for s in segs], [float(s.list_marker) for s in segs],
+        np.minimum(idx, 50) / 50.0,
+    ])
+    return np.hstack([loc, posf])
 
 
 def stage2_features(f1: np.ndarray, p1: np.ndarray, infos: list[SegInfo]) -> np.ndarray:
@@ -237,12 +244,12 @@ def prepare(raw: str, lex: Lexicon, template_lines: frozenset[int] = frozenset()
     from .textseg import segment
 
     segs = segment(raw)
-    infos = analyse(segs, lex)
+    infos, local = analyse(segs, lex)
     stripped = stopwords_stripped(infos)
     title = None
     if segs and segs[0].line == 0 and segs[0].pieces == 1 and 0 < infos[0].words <= TITLE_MAX_WORDS:
         title = segs[0].text
     title_tokens = set(infos[0].tokens) - lex.stopwords if title else set()
-    f1 = stage1_features(segs, infos, lex, raw_len=len(raw), template_lines=template_lines,
-                         stopwords_stripped=stripped, title_tokens=title_tokens)
+    f1 = stage1_features(segs, infos, local, raw_len=len(raw), template_lines=template_lines,
+                         stopwords_stripped=stripped, title_tokens=title_tokens, has_title=title is not None)
     return Prepared(segs, infos, f1, stripped, title)

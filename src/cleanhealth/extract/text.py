@@ -42,9 +42,9 @@ MAX_RAW_CHARS = 2_000_000
 # A decisive lexicon phrase removes a segment unless the model is at least this sure
 # that it is content (a long paragraph that merely mentions cookies or a newsletter).
 STRONG_KEEP_P = 0.97
-# A template line (recurring across pages of the run) is removed unless the model is
-# this sure it is content (a health site's recurring 'When to see a doctor' heading sits
-# inside the article and scores high).
+# A template line (recurring across pages of the run) is removed unless it is prose the
+# model is this sure of (a recurring disclaimer sentence inside the article). Short
+# recurring lines go even inside the article: recurring headings carry little text.
 TEMPLATE_KEEP_P = 0.85
 # Cross-page template lines: seen on at least this many pages and this share of the run.
 TEMPLATE_MIN_PAGES = 3
@@ -60,6 +60,24 @@ CONTAMINATION_MAX_OVERLAP = 0.2
 # A non-repeated block at the end is judged only when the article before it is this
 # many times longer (otherwise the block may be the article, the rest being menus).
 CONTAMINATION_TAIL_ARTICLE_RATIO = 2.0
+# Run-on pages (menus glued into one line, often with stop words stripped) are unlike
+# the line-per-block pages the model learned from: their pieces are judged by rule.
+# A page is run-on when at least this share of its segments came out of run-on lines;
+# a piece is content with at least RUNON_CONTENT_WORDS words and at most
+# RUNON_MAX_TITLE_RATIO of its words capitalised (menus are Title Case).
+RUNON_PAGE_SHARE = 0.5
+RUNON_CONTENT_WORDS = 12
+RUNON_MAX_TITLE_RATIO = 0.35
+# Link lists: the short items after a 'See also' / 'Related articles' marker are links,
+# up to the first segment longer than this or reading as prose.
+LINK_ITEM_MAX_WORDS = 15
+# Rescue (jusText's 'near-good needs a good neighbour'): a rejected sentence-like
+# segment with no boilerplate evidence is kept when kept content lies within
+# RESCUE_GAP segments on both sides, so no article sentence is lost to the model's noise.
+RESCUE_MIN_WORDS = 6
+RESCUE_MIN_STOP = 0.2
+RESCUE_MIN_P = 0.05
+RESCUE_GAP = 2
 # Comments: a reader-comment section starts at a comment marker ('34 Comments',
 # 'jane says:') with at least this many kept prose words before it and at least
 # COMMENT_MIN_MARKERS markers from there on; only count links ('34 Comments') may come
@@ -106,6 +124,9 @@ class TextExtractor:
             return doc
         decision = _Decision(prep, self._probabilities(prep))
         self._apply_rules(decision)
+        _runon_rules(decision)
+        _rescue_prose(decision)
+        _cut_link_lists(decision)
         _cut_comment_section(decision)
         _detect_contamination(decision, self.lexicon)
         doc.blocks = self._blocks(doc, stage, decision, raw)
@@ -134,7 +155,8 @@ class TextExtractor:
             elif info.line_reason and info.line_reason != "nav" and info.words <= 3 and p < STRONG_KEEP_P:
                 # 'Advertisement', 'Share', 'Discussion Comments' alone on a line
                 keep, reason = False, info.line_reason
-            elif keep and info.key in self.template_lines and info.words >= TEMPLATE_MIN_WORDS and p < TEMPLATE_KEEP_P:
+            elif (keep and info.key in self.template_lines and info.words >= TEMPLATE_MIN_WORDS
+                  and (p < TEMPLATE_KEEP_P or not info.prose)):
                 keep, reason = False, "template"
             if keep and info.words >= DUPLICATE_MIN_WORDS:
                 if info.key in seen:
@@ -326,6 +348,59 @@ def _kind(k: int, seg: Segment, info: SegInfo, prep: Prepared, next_k: int | Non
     return KIND_PARAGRAPH, 0
 
 
+def _runon_rules(d: _Decision) -> None:
+    segs, infos = d.prep.segs, d.prep.infos
+    if not segs or sum(1 for s in segs if s.runon) < RUNON_PAGE_SHARE * len(segs):
+        return
+    for k, (seg, info) in enumerate(zip(segs, infos)):
+        if not seg.runon or d.reason[k] not in (None, "low_quality", "nav"):
+            continue
+        content = info.words >= RUNON_CONTENT_WORDS and info.title_ratio <= RUNON_MAX_TITLE_RATIO
+        d.keep[k] = content
+        d.reason[k] = None if content else "nav"
+
+
+def _cut_link_lists(d: _Decision) -> None:
+    """Remove the items of a list introduced by a related-links marker."""
+    infos, n = d.prep.infos, len(d.prep.infos)
+    k = 0
+    while k < n:
+        info = infos[k]
+        if "related_links" not in (info.line_reason, info.strong_reason):
+            k += 1
+            continue
+        j = k + 1
+        while j < n and infos[j].words <= LINK_ITEM_MAX_WORDS and not infos[j].prose:
+            if d.keep[j] or d.reason[j] in ("low_quality", "nav"):
+                d.keep[j] = False
+                d.reason[j] = "related_links"
+            j += 1
+        k = j
+
+
+def _rescue_prose(d: _Decision) -> None:
+    infos, segs, n = d.prep.infos, d.prep.segs, len(d.prep.infos)
+    kept = [k for k in range(n) if d.keep[k]]
+    if not kept:
+        return
+    import bisect
+
+    for k in range(n):
+        info = infos[k]
+        if d.keep[k] or d.reason[k] != "low_quality" or info.words < RESCUE_MIN_WORDS or d.p[k] < RESCUE_MIN_P:
+            continue
+        if info.phrase_reasons or not (info.terminal or segs[k].text.endswith(":")):
+            continue
+        if not d.prep.stopwords_stripped and info.stop_ratio < RESCUE_MIN_STOP:
+            continue
+        i = bisect.bisect_left(kept, k)
+        left = kept[i - 1] if i > 0 else None
+        right = kept[i] if i < len(kept) else None
+        if left is not None and right is not None and k - left <= RESCUE_GAP and right - k <= RESCUE_GAP:
+            d.keep[k] = True
+            d.reason[k] = None
+
+
 def _cut_comment_section(d: _Decision) -> None:
     """Remove a reader-comment section that follows the article."""
     infos, n = d.prep.infos, len(d.prep.infos)
@@ -392,13 +467,14 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
         if not (repeated or is_last):
             continue
         mine = _content_words((t for k in run for t in infos[k].tokens), stop)
-        rest = _content_words((t for r in runs if r is not run for k in r for t in infos[k].tokens
-                               if counts[infos[k].key] == 1 or r is not run), stop)
+        own = {infos[k].key for k in run}
+        rest = _content_words((t for r in runs if r is not run for k in r if infos[k].key not in own
+                               for t in infos[k].tokens), stop)
         if d.prep.title:
             rest |= _content_words(infos[0].tokens, stop)
         if not mine or not rest:
             continue
-        rest_words = sum(infos[k].words for r in runs if r is not run for k in r)
+        rest_words = sum(infos[k].words for r in runs if r is not run for k in r if infos[k].key not in own)
         if not repeated and rest_words < CONTAMINATION_TAIL_ARTICLE_RATIO * words:
             continue  # a tail block is only judged against a clearly larger article before it
         overlap = len(mine & rest) / len(mine)
@@ -412,6 +488,16 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
                 if infos[k].key in keys and infos[k].words:
                     d.keep[k] = False
                     d.reason[k] = "contamination"
+    # repeated fragments glued to a contaminated block belong to it
+    changed = True
+    while changed:
+        changed = False
+        for k in range(n):
+            if d.reason[k] == "contamination" or d.keep[k] or counts[infos[k].key] < 2:
+                continue
+            if (k > 0 and d.reason[k - 1] == "contamination") or (k + 1 < n and d.reason[k + 1] == "contamination"):
+                d.reason[k] = "contamination"
+                changed = True
 
 
 def build_template_lines(texts: Iterable[str]) -> frozenset[int]:

@@ -1,0 +1,36 @@
+"""CI quality guard: score a small, fixed slice of the benchmark and fail when F1 drops
+below the floors pinned in tests/quality_floors.json.
+
+The file is shared by the cleaners: {"text": {...}, "html": {...}}; each entry names a
+set, how many pages (the first N by id; wcxb-dev from its held-out split) and the
+floors. Floors sit a little under the measured figures so that noise does not fail
+CI but a real regression does. Skipped when ../shared/bench is absent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleanhealth.evaluate.bench import load_pages
+from cleanhealth.evaluate.metric import score_page, summarize
+from cleanhealth.evaluate.text import clean_pages
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+FLOORS = json.loads((Path(__file__).with_name("quality_floors.json")).read_text())
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS.get("text", {})))
+def test_text_cleaner_floor(name):
+    spec = FLOORS["text"][name]
+    if not (BENCH / spec["set"]).is_dir():
+        pytest.skip("../shared/bench is absent: quality floors need the benchmark")
+    pages = load_pages(BENCH, spec["set"], split=spec.get("split"), limit=spec["pages"])
+    docs, _ = clean_pages(pages)
+    summary = summarize([score_page(p.page_id, p.gold, d.text, p.snippets) for p, d in zip(pages, docs)])
+    assert summary.f1 >= spec["min_f1"], f"{name}: F1 {summary.f1:.4f} < floor {spec['min_f1']}"
+    if "max_exclude_leaked" in spec and summary.must_exclude_leaked is not None:
+        assert summary.must_exclude_leaked <= spec["max_exclude_leaked"], (
+            f"{name}: must-exclude leaked {summary.must_exclude_leaked:.4f} > {spec['max_exclude_leaked']}")
