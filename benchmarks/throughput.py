@@ -232,6 +232,12 @@ def main() -> None:
               + "; ".join(f"{w} worker(s): {r['counts']['pages'] / _cpu(r):,.1f} pages/CPU-s = "
                           f"{r['counts']['pages'] / _cpu(r) / t_cpu_rate:.2f}x trafilatura"
                           for w, r in sorted(results.items())))
+        if len(results) > 1:
+            lo, hi = min(results), max(results)
+            eff = (results[hi]["counts"]["pages"] / _cpu(results[hi])) / (results[lo]["counts"]["pages"] / _cpu(results[lo]))
+            print(f"  CPU cost per page with {hi} workers is {1 / eff:.2f}x that with {lo}: on {hi} free cores "
+                  f"the expected speed-up is {hi / lo * eff:.2f}x (the wall-clock ratio above also "
+                  f"reflects whatever else the machine was running)")
         print(f"  targets: 1 worker >= {TARGET_E2E_VS_TRAFILATURA}x trafilatura; 2 workers >= "
               f"{TARGET_TWO_VS_ONE}x 1 worker; peak RSS per worker <= {TARGET_RSS_MB} MB")
 
