@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Iterator
 
@@ -69,6 +69,9 @@ BOLD_HEADING_MAX_WORDS = 12
 # Lexicon cuts on kept blocks: segments longer than this are prose that merely
 # mentions a boilerplate word; they are never cut as a whole by a phrase rule.
 MAX_CUT_WORDS = 60
+# No leftover or lexicon rule looks at a segment longer than this (largest max_words:
+# affiliate disclosures, 160); counting spaces first skips the regexes for prose.
+MAX_PATTERN_WORDS = 200
 # Foreign-script runs are spam inside prose whose letters are at least this share Latin.
 # (lower than the text cleaner's 0.9: an HTML paragraph is one block, often short, so a
 # 20-character casino run in a 25-word sentence is already 12 % of its letters).
@@ -86,6 +89,9 @@ HEADING_LINE_REASONS = frozenset({"toc", "related_links", "share", "newsletter",
 # the text the pruned page shows, and is taken when it finds this many times more.
 RECALL_SHARE = 0.5
 RECALL_GAIN = 1.3
+# Reader comments trafilatura found are cut unless they are at least this share of the
+# article's length (then they are more likely the article's second half, or the thread).
+COMMENTS_KEEP_RATIO = 0.5
 # Rescued lists: at least this many items, this many words per item on average, and at
 # most this share of their text in links (a menu is all links, a symptom list none).
 RESCUE_MIN_ITEMS = 2
@@ -98,7 +104,9 @@ FALLBACK_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "blo
 BLOCK_TAGS = frozenset(FALLBACK_BLOCK_TAGS) | {"div", "section", "article", "main", "header", "footer", "nav",
                                               "aside", "ul", "ol", "dl", "table", "tbody", "thead", "td", "th",
                                               "form", "br", "hr", "figure", "figcaption", "details", "summary",
-                                              "body", "html", "address", "center", "fieldset", "label", "button"}
+                                              "body", "html", "address", "center", "fieldset", "label", "button",
+                                              # for the audit only: menus are runs of links and buttons
+                                              "a", "select", "option"}
 _SPACE = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Inline separators between pieces of one visual line ('By X · Reviewed by Y · Updated Z').
@@ -145,6 +153,19 @@ def load_leftovers() -> Leftovers:
 
 def classify_segment(text: str, *, heading: bool = False, lexicon: Lexicon | None = None,
                      leftovers: Leftovers | None = None) -> str | None:
+    """The boilerplate reason of one kept block, or None when it is content (see _classify)."""
+    if lexicon is None and leftovers is None:
+        return _classify_cached(text, heading)
+    return _classify(text, heading=heading, lexicon=lexicon, leftovers=leftovers)
+
+
+@lru_cache(maxsize=32768)
+def _classify_cached(text: str, heading: bool) -> str | None:
+    return _classify(text, heading=heading, lexicon=None, leftovers=None)
+
+
+def _classify(text: str, *, heading: bool = False, lexicon: Lexicon | None = None,
+              leftovers: Leftovers | None = None) -> str | None:
     """The boilerplate reason of one kept block, or None when it is content.
 
     Decisive evidence only: the whole block is an interface string (a lexicon `line`),
@@ -153,6 +174,9 @@ def classify_segment(text: str, *, heading: bool = False, lexicon: Lexicon | Non
     """
     lexicon = lexicon or load_lexicon()
     leftovers = leftovers or load_leftovers()
+    words = text.count(" ") + 1
+    if words > MAX_PATTERN_WORDS:
+        return None  # longer than any rule's max_words: prose
     norm = normalise(text)
     trimmed = trim(norm)
     words = len(norm.split())
@@ -202,14 +226,23 @@ class HtmlExtractor:
         self._metadata(doc, tree)
         for cut in (prune_chrome(tree, link_blocks=self.link_blocks) if self.prune else []):
             self._record_cut(doc, stage, cut)
-        blocks = self._trafilatura_blocks(tree, comments=self.include_comments)
+        forum = self.include_comments or is_thread_page(tree)
+        if forum:
+            doc.add_flag("thread_page")
+        blocks, comments = self._trafilatura_blocks(tree)
+        if comments and not forum and sum(len(b.text) for b in comments) < COMMENTS_KEEP_RATIO * sum(len(b.text) for b in blocks):
+            # reader comments under an article: boilerplate for a health corpus
+            for block in comments:
+                stage.remove(doc, block.text, "comments")
+            comments = []
+        blocks += comments
         chars = sum(len(b.text) for b in blocks)
         body = tree.find("body")
         visible = len(visible_text(body if body is not None else tree))
         if self.recall_mode == "always" or (self.recall_mode == "auto" and chars < RECALL_SHARE * visible):
             # trafilatura kept little of what the page shows once the chrome is gone:
             # its recall mode keeps more of listing, product and service pages
-            wider = self._trafilatura_blocks(tree, favor_recall=True)
+            wider = sum(self._trafilatura_blocks(tree, favor_recall=True), [])
             wider_chars = sum(len(b.text) for b in wider)
             if wider_chars > RECALL_GAIN * chars:
                 blocks, chars = wider, wider_chars
@@ -221,11 +254,12 @@ class HtmlExtractor:
             if sum(len(b.text) for b in fallback) >= max(FALLBACK_SHARE * chars, 1):
                 blocks = fallback
                 doc.add_flag("extractor_fallback")
-        else:
-            blocks = rescue_lists(tree, blocks)
+        elements = _element_texts(tree)
+        if not doc.flags or "extractor_fallback" not in doc.flags:
+            blocks = rescue_lists(tree, blocks, elements)
         blocks = self._filter(doc, stage, blocks)
         if self.context_filter:
-            blocks = self._context_filter(doc, stage, tree, blocks)
+            blocks = self._context_filter(doc, stage, elements, blocks)
         blocks = self._title(doc, blocks)
         doc.blocks = blocks
         self._audit(doc, stage, tree, blocks)
@@ -243,20 +277,20 @@ class HtmlExtractor:
                 doc.metadata[key] = value
 
     @staticmethod
-    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False, comments: bool = False) -> list[Block]:
+    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False) -> tuple[list[Block], list[Block]]:
+        """(main blocks, comment blocks). Comments are extracted as trafilatura does by
+        default: what it calls comments is sometimes the article's second half."""
         try:
             result = trafilatura.bare_extraction(
                 tree, output_format="python", include_formatting=True, include_tables=True,
-                include_links=False, include_comments=comments, with_metadata=False, favor_recall=favor_recall,
+                include_links=False, include_comments=True, with_metadata=False, favor_recall=favor_recall,
             )
         except Exception:  # trafilatura failing on one odd page must not fail the page
-            return []
+            return [], []
         if result is None or result.body is None:
-            return []
-        blocks = list(xml_blocks(result.body))
-        if comments and result.commentsbody is not None:
-            blocks += list(xml_blocks(result.commentsbody))
-        return blocks
+            return [], []
+        comments = list(xml_blocks(result.commentsbody)) if result.commentsbody is not None else []
+        return list(xml_blocks(result.body)), comments
 
     def _filter(self, doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
         """Cut health leftovers and lexicon boilerplate from the kept blocks."""
@@ -264,8 +298,7 @@ class HtmlExtractor:
         if not self.filter_blocks:
             return blocks
         for block in blocks:
-            reason = classify_segment(block.text, heading=block.kind in (KIND_HEADING, KIND_TITLE),
-                                      lexicon=self.lexicon, leftovers=self.leftovers)
+            reason = classify_segment(block.text, heading=block.kind in (KIND_HEADING, KIND_TITLE))
             if reason:
                 stage.remove(doc, block.text, reason)
                 continue
@@ -280,18 +313,16 @@ class HtmlExtractor:
                 kept.append(block)
         return kept
 
-    def _context_filter(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block]) -> list[Block]:
+    def _context_filter(self, doc: Document, stage: "Stage", elements: list[tuple[etree._Element, str]],
+                        blocks: list[Block]) -> list[Block]:
         """Cut short kept blocks whose source element sits in a box the markup names as
         an ad, a newsletter sign-up, a disclaimer, an author box or a related-links box.
 
         These words are too often on article wrappers to cut before extraction, but a
         short block inside such a box, that trafilatura kept, is the box's own text."""
-        body = tree.find("body")
-        if body is None:
-            return blocks
         where: dict[str, etree._Element] = {}
-        for el in body.iter(RESCUE_TAGS):
-            key = _key(visible_text(el))
+        for el, text in elements:
+            key = _key(text)
             if key and key not in where:
                 where[key] = el
         kept = []
@@ -323,7 +354,7 @@ class HtmlExtractor:
             return None
         out = []
         for sentence in sentences:
-            reason = classify_segment(sentence, lexicon=self.lexicon, leftovers=self.leftovers)
+            reason = classify_segment(sentence)
             if reason is None:
                 return None
             out.append((sentence.strip(), reason))
@@ -390,8 +421,8 @@ class HtmlExtractor:
         for line, context in lines:
             parts = [line]
             reason = self._line_reason(line, context, section)
-            if SEPARATOR.search(line):
-                parts = [p for p in SEPARATOR.split(line) if p.strip()]
+            if SEPARATOR.search(line) or SENTENCE_END.search(line):
+                parts = [q for p in SEPARATOR.split(line) for q in SENTENCE_END.split(p) if q.strip()]
             for part in parts:
                 own = reason if len(parts) == 1 else (self._line_reason(part, context, section) or reason)
                 if own in SECTION_REASONS and context != "hidden" and len(part.split()) <= SECTION_HEAD_WORDS:
@@ -403,7 +434,30 @@ class HtmlExtractor:
     def _line_reason(self, line: str, context: str | None, section: str | None) -> str | None:
         if context == "hidden":
             return "hidden"
-        return classify_segment(line, lexicon=self.lexicon, leftovers=self.leftovers)
+        return classify_segment(line)
+
+
+THREAD_TYPES = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:DiscussionForumPosting|QAPage)"')
+# Class names of forum posts (XenForo, vBulletin, Discourse, phpBB 'postbody'); a bare
+# 'post' is every blog's story card, so it does not count.
+POST_TOKENS = frozenset({"message", "postbit", "topic-post", "forum-post", "postbody", "post-message", "reply"})
+# A page with at least this many post-like containers is a discussion thread.
+THREAD_MIN_POSTS = 3
+
+
+def is_thread_page(tree: etree._Element) -> bool:
+    """A forum thread or Q&A page, where the replies are the content, not comments."""
+    for script in tree.iter("script"):
+        if script.text and (script.get("type") or "").lower() == "application/ld+json" and THREAD_TYPES.search(script.text):
+            return True
+    posts = 0
+    for el in tree.iter("div", "article", "li", "section", "table"):
+        cls = el.get("class")
+        if cls and any(t in POST_TOKENS for t in cls.lower().split()):
+            posts += 1
+            if posts >= THREAD_MIN_POSTS:
+                return True
+    return False
 
 
 # -- rescue -------------------------------------------------------------------------------
@@ -425,7 +479,23 @@ def _list_ok(lst: etree._Element, cache: dict) -> bool:
     return ok
 
 
-def rescue_lists(tree: etree._Element, blocks: list[Block]) -> list[Block]:
+def _element_texts(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Block-level elements of the pruned page with their text (a table row as cells)."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    out = []
+    for el in body.iter(RESCUE_TAGS):
+        if el.tag == "tr":
+            text = " | ".join(visible_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th"))
+        else:
+            text = visible_text(el)
+        out.append((el, text))
+    return out
+
+
+def rescue_lists(tree: etree._Element, blocks: list[Block],
+                 elements: list[tuple[etree._Element, str]] | None = None) -> list[Block]:
     """Put back the headings, list items and table rows trafilatura dropped inside the article.
 
     The article region is read off the tree: the elements whose text trafilatura kept
@@ -438,19 +508,10 @@ def rescue_lists(tree: etree._Element, blocks: list[Block]) -> list[Block]:
     index: dict[str, int] = {}
     for i, b in enumerate(blocks):
         index.setdefault(_key(b.text), i)
-    body = tree.find("body")
-    if body is None:
-        body = tree
-    elements = [el for el in body.iter(RESCUE_TAGS)]
-    texts: list[str] = []
-    matched: list[int | None] = []
-    for el in elements:
-        if el.tag == "tr":
-            text = " | ".join(visible_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th"))
-        else:
-            text = visible_text(el)
-        texts.append(text)
-        matched.append(index.get(_key(text)) if text else None)
+    pairs = elements if elements is not None else _element_texts(tree)
+    elements = [el for el, _ in pairs]
+    texts = [text for _, text in pairs]
+    matched: list[int | None] = [index.get(_key(text)) if text else None for text in texts]
     anchors = [k for k, m in enumerate(matched) if m is not None]
     if len(anchors) < 2:
         return blocks
@@ -597,22 +658,46 @@ def xml_blocks(main: etree._Element) -> Iterator[Block]:
     """trafilatura's XML body -> Blocks, keeping heading levels, list items and table rows."""
     for lb in main.iter("lb"):
         lb.tail = " " + (lb.tail or "")
-    for el in main.iter("head", "p", "item", "row", "quote", "code"):
-        parent = el.getparent()
+    if main.text and main.text.strip():
+        yield Block(_SPACE.sub(" ", main.text).strip(), KIND_PARAGRAPH)
+    # Loose text after a block element (trafilatura leaves a paragraph as the tail of the
+    # heading before it when the page had no <p>): emitted after the element's last descendant.
+    pending: dict[etree._Element, list[str]] = {}
+    for el in main.iter("head", "p", "item", "row", "quote", "code", "list", "table"):
+        if el.tail and el.tail.strip() and el.getparent() is not None and el.getparent().tag not in ("hi", "ref"):
+            last = el
+            for last in el.iter():
+                pass
+            pending.setdefault(last, []).append(_SPACE.sub(" ", el.tail).strip())
+        if el.tag in ("list", "table"):
+            continue
+        yield from _xml_block(el)
+        for tail_el in [el] + ([d for d in el.iter() if d is not el and d in pending] if len(el) else []):
+            for text in pending.pop(tail_el, ()):
+                yield Block(text, KIND_PARAGRAPH)
+    for texts in pending.values():
+        for text in texts:
+            yield Block(text, KIND_PARAGRAPH)
+
+
+def _xml_block(el: etree._Element) -> Iterator[Block]:
+    """One block of trafilatura's XML (or, for a layout row, its cells' own text)."""
+    parent = el.getparent()
+    if True:
         if el.tag == "row":
             if _layout_row(el):
                 for cell in el.findall("cell"):
                     text = _loose_text(cell)
                     if text:
                         yield Block(text, KIND_PARAGRAPH)
-                continue
+                return
             cells = [_text_of(c) for c in el.findall("cell")]
             text = " | ".join(c for c in cells if c)
             kind, level = KIND_TABLE_ROW, 0
         else:
             # Paragraphs nested in list items or quotes are reached through the parent.
             if el.tag in ("p", "quote", "code") and parent is not None and parent.tag in ("item", "quote"):
-                continue
+                return
             if el.tag == "item" and el.find(".//item") is not None:
                 # a list item holding a sub-list: its own text only, the sub-items follow
                 own = [el.text or ""] + [(c.tail or "") if c.tag == "list" else "".join(c.itertext()) + (c.tail or "")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from lxml import etree
@@ -39,6 +39,13 @@ MAX_LANDMARK_SHARE = 0.6
 LINK_BLOCK_MIN_LINKS = 4
 LINK_BLOCK_MIN_DENSITY = 0.85
 LINK_BLOCK_MAX_WORDS_PER_LINK = 6
+# An element holding at least this many paragraphs of at least this many words holds
+# prose, not chrome (a banner or header wrapping the story on some sites).
+PROSE_PARAGRAPHS = 3
+PROSE_PARAGRAPH_WORDS = 30
+# Only lists, paragraphs and tables are tested for link density: testing every div
+# costs a pass over its links at each level and found nothing more on the benchmark.
+LINK_BLOCK_TAGS = frozenset({"ul", "ol", "p", "table"})
 # Elements never cut whatever their class says: the document and its main landmarks.
 NEVER_CUT = frozenset({"html", "body", "main", "article", "h1"})
 # Tags whose text never counts (and which trafilatura drops anyway).
@@ -50,7 +57,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: it is loaded once (lru_cache key)
 class Vocabulary:
     tokens: dict[str, str]
     names: dict[str, str]
@@ -97,25 +104,38 @@ def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | No
         return "hidden", "hidden"
     if tag in vocab.tags:
         return vocab.tags[tag], f"tag:{tag}"
-    role = attrib.get("role", "").strip().lower()
-    if role in vocab.roles:
-        return vocab.roles[role], f"role:{role}"
+    role = attrib.get("role")
+    if role:
+        role = role.strip().lower()
+        if role in vocab.roles:
+            return vocab.roles[role], f"role:{role}"
     for attr in ("id", "class"):
         value = attrib.get(attr)
-        if not value:
-            continue
-        for name in value.split():
-            compact = _SPLIT.sub("", name).lower()
-            if compact in vocab.names:
-                return vocab.names[compact], f"{attr}:{compact}"
-            for token in attribute_tokens(name):
-                if token in vocab.tokens:
-                    return vocab.tokens[token], f"{attr}:{token}"
+        if value:
+            found = _value_reason(attr, value, vocab)
+            if found:
+                return found
     label = attrib.get("aria-label")
     if label and len(label) < 40:
-        for token in attribute_tokens(label):
+        return _value_reason("aria", label, vocab)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _value_reason(attr: str, value: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """Reason named by one class/id/aria value; cached (sites repeat their class names)."""
+    if attr == "aria":
+        for token in attribute_tokens(value):
             if token in vocab.tokens and vocab.tokens[token] in ("nav", "share", "related_links", "footer", "privacy"):
                 return vocab.tokens[token], f"aria:{token}"
+        return None
+    for name in value.split():
+        compact = _SPLIT.sub("", name).lower()
+        if compact in vocab.names:
+            return vocab.names[compact], f"{attr}:{compact}"
+        for token in attribute_tokens(name):
+            if token in vocab.tokens:
+                return vocab.tokens[token], f"{attr}:{token}"
     return None
 
 
@@ -143,7 +163,7 @@ def strip_code(root: etree._Element) -> None:
 
 def _link_block(el: etree._Element) -> bool:
     """A menu-like block: many short links and hardly any other text."""
-    if el.tag not in ("ul", "ol", "div", "p", "section", "table"):
+    if el.tag not in LINK_BLOCK_TAGS:
         return False
     links = [a for a in el.iter("a")]
     if len(links) < LINK_BLOCK_MIN_LINKS:
@@ -154,6 +174,17 @@ def _link_block(el: etree._Element) -> bool:
     link_chars = sum(len(visible_text(a)) for a in links)
     words = len(text.split())
     return link_chars >= LINK_BLOCK_MIN_DENSITY * len(text) and words <= LINK_BLOCK_MAX_WORDS_PER_LINK * len(links)
+
+
+def _holds_prose(el: etree._Element) -> bool:
+    """Several long paragraphs are an article, whatever the wrapper is called."""
+    long_paragraphs = 0
+    for p in el.iter("p"):
+        if len(visible_text(p).split()) >= PROSE_PARAGRAPH_WORDS:
+            long_paragraphs += 1
+            if long_paragraphs >= PROSE_PARAGRAPHS:
+                return True
+    return False
 
 
 def _protected(root: etree._Element) -> set[etree._Element]:
@@ -207,8 +238,8 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
         if found is not None:
             text = visible_text(el)
             reason, rule = found
-            limit = MAX_LANDMARK_SHARE if rule.startswith(("tag:nav", "tag:footer", "role:")) else MAX_CHROME_SHARE
-            if len(text) <= limit * total:
+            limit = MAX_LANDMARK_SHARE if rule in ("tag:nav", "tag:footer") else MAX_CHROME_SHARE
+            if len(text) <= limit * total and not _holds_prose(el):
                 cuts.append(Cut(text, reason, rule, el))
                 _drop(el)
                 continue

@@ -36,10 +36,24 @@ REVIEWED_CUE = re.compile(r"\b(?:last\s+)?(?:medically\s+|clinically\s+)?reviewe
 UPDATED_CUE = re.compile(r"\b(?:last\s+)?(?:updated|modified|revised)\b", re.I)
 # How far after a cue word a date may start (characters), e.g. 'Reviewed by Dr. X on May 2, 2024'.
 CUE_WINDOW = 80
+# Review and update lines sit near the top or bottom of the article; the first this many
+# characters of the page hold them on nearly every page (and scanning stops there).
+CUE_SCAN_CHARS = 20000
 
 
 def _text(el: etree._Element) -> str:
     return _SPACE.sub(" ", "".join(el.itertext())).strip()
+
+
+def _head_text(el: etree._Element, limit: int) -> str:
+    """The first `limit` characters of an element's text, without walking the rest."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return _SPACE.sub(" ", "".join(parts))
 
 
 def _meta(root: etree._Element) -> dict[str, str]:
@@ -116,23 +130,39 @@ def cue_date(text: str, cue: re.Pattern[str]) -> str | None:
 
 def clean_title(title: str, site: str | None) -> str:
     """Drop the site name from '<page> | <site>' titles."""
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        if site and parts[-1].strip().lower() == site.strip().lower():
-            return TITLE_SEPARATORS.join(parts[:-1]).strip() if len(parts) > 2 else parts[0].strip()
-        if len(parts[-1].split()) <= 4 and len(parts[0].split()) >= 2:
-            return parts[0].strip()
+    separators = list(TITLE_SEPARATORS.finditer(title))
+    if separators:
+        last = separators[-1]
+        head, tail = title[: last.start()].strip(), title[last.end():].strip()
+        if site and tail.lower() == site.strip().lower():
+            return head
+        if len(tail.split()) <= 4 and len(head.split()) >= 2:
+            return head
     return title.strip()
 
 
-def page_h1(root: etree._Element) -> str | None:
-    """The page's H1, preferring one inside <main>/<article>; None if absent or implausible."""
-    scoped = root.xpath("(//main//h1 | //article//h1 | //*[@role='main']//h1)[1]")
-    h1s = scoped or root.xpath("//h1[1]")
-    if not h1s:
-        return None
-    text = _text(h1s[0])
-    return text if 2 < len(text) <= MAX_TITLE_CHARS else None
+ROOT_LINK = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?(?:[?#].*)?$", re.I)
+
+
+def _logo_h1(h1: etree._Element, site: str | None) -> bool:
+    """An H1 that is the site's logo: its text is one link to the home page, or the site name."""
+    text = _text(h1)
+    if site and text.strip().lower() == site.strip().lower():
+        return True
+    links = h1.findall(".//a")
+    return len(links) == 1 and _text(links[0]) == text and bool(ROOT_LINK.match((links[0].get("href") or "").strip()))
+
+
+def page_h1(root: etree._Element, site: str | None = None) -> str | None:
+    """The page's H1, preferring one inside <main>/<article>; None if absent, implausible
+    or the site's logo (old forums and blogs put the site name in an H1)."""
+    scoped = root.xpath("//main//h1 | //article//h1 | //*[@role='main']//h1")
+    for h1 in scoped or root.xpath("//h1"):
+        if _logo_h1(h1, site):
+            continue
+        text = _text(h1)
+        return text if 2 < len(text) <= MAX_TITLE_CHARS else None
+    return None
 
 
 def extract_metadata(root: etree._Element, *, dates: bool = True) -> dict[str, str | None]:
@@ -160,7 +190,7 @@ def extract_metadata(root: etree._Element, *, dates: bool = True) -> dict[str, s
     t = root.find(".//title")
     if t is not None and t.text:
         head_title = _SPACE.sub(" ", t.text).strip()
-    h1 = page_h1(root)
+    h1 = page_h1(root, site)
     og = meta.get("og:title") or meta.get("twitter:title")
     title = h1 or (clean_title(og, site) if og else None) or (clean_title(head_title, site) if head_title else None)
     out["title"] = title
@@ -192,7 +222,7 @@ def extract_metadata(root: etree._Element, *, dates: bool = True) -> dict[str, s
         else:
             reviewed = reviewed or value
     body = root.find(".//body")
-    body_text = _text(body)[:20000] if body is not None and (not reviewed or not updated) else ""
+    body_text = _head_text(body, CUE_SCAN_CHARS) if body is not None and (not reviewed or not updated) else ""
     reviewed = iso_date(reviewed) or (cue_date(body_text, REVIEWED_CUE) if body_text else None)
     updated = iso_date(updated) or (cue_date(body_text, UPDATED_CUE) if body_text else None)
     published = iso_date(published)
