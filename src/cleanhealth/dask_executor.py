@@ -10,13 +10,14 @@ a cluster).
 
 Only a bounded window of tasks is submitted at a time, so a million-file crawl never
 becomes a million-task graph on the scheduler. Progress: each worker publishes a
-small event per finished file on a Dask topic that the client forwards.
+small event per finished file (at most two a second) on a Dask topic that the client forwards.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from typing import Any, Iterator, Sequence
 
@@ -26,6 +27,9 @@ from .executors import OnEvent, Sandbox, Work
 # task is scheduled, few enough that the scheduler holds a small graph.
 TASKS_IN_FLIGHT_PER_THREAD = 2
 PROGRESS_TOPIC = "cleanhealth-progress"
+# At most one progress event per task per this many seconds: the scheduler relays
+# every event, and a million-file crawl must not become a million messages.
+PROGRESS_INTERVAL = 0.5
 
 _local = threading.local()
 
@@ -47,8 +51,13 @@ def run_shard_on_worker(task: Work) -> Any:
     except (ImportError, ValueError):
         worker = None
 
+    last = [0.0]
+
     def on_event(event: tuple) -> None:
-        if worker is not None and event[0] == "file":
+        # ('file', i) is cumulative, so skipped events just coalesce into the next one.
+        now = time.monotonic()
+        if worker is not None and event[0] == "file" and now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
             worker.log_event(PROGRESS_TOPIC, {"shard": task.index, "event": list(event)})
 
     return _sandbox().run(task, on_event)
