@@ -144,3 +144,83 @@ def test_extractor_without_context():
 
     out = TextExtractor(None).extract(doc, _S())
     assert out.blocks and out.blocks[0].text == ARTICLE
+
+
+# --- every reason on real benchmark pages (not the seeds) -------------------------------
+SH = "scrapinghub"
+REASON_EXAMPLES = [
+    # (set, page id prefix, reason, exact text that must be cut with that reason)
+    (SH, "156770d676ce7990", "nav", "Skip to main content"),
+    (SH, "5caf91b8a4423735", "ad", "Sponsored Content"),
+    ("wcxb-dev", "0050", "ad", "Advertisement - Continue Reading Below"),
+    (SH, "63db31a161b3c5b6", "affiliate_disclosure", "If you click on one and make a purchase we may receive a small commission."),
+    (SH, "9a440270bf8625d5", "author_bio", "Roger Gonzalez is an award-winning writer"),
+    (SH, "16c30add7e96315e", "byline", "By Jane Coaston"),
+    (SH, "8e3efab59f48fd29", "comments", "34 responses to"),
+    ("wcxb-dev", "0008", "cta", "Schedule Your Free Consultation"),
+    (SH, "bdb56ac83513635d", "date_stamp", "November 15, 2019"),
+    (SH, "7f93c1944a41d019", "editorial_policy", "Submit Correction or view Editorial Guidelines"),
+    (SH, "9cb8224b660f36c9", "footer", "© 2019 Billboard. All Rights Reserved."),
+    (SH, "e372e42c0a3df7b8", "newsletter", "Subscribe for our daily newsletter"),
+    (SH, "0e014df693f18282", "privacy", "This website uses cookies to improve your experience."),
+    (SH, "70cb2d5bca75ab5a", "related_links", "Related Topics"),
+    (SH, "c467d507551a836e", "share", "Follow Us"),
+    ("wcxb-dev", "4688", "toc", "Table of Contents"),
+]
+
+
+def _bench_file(set_name: str, prefix: str) -> Path:
+    folder = BENCH / set_name
+    found = sorted(folder.glob(f"{prefix}*.scrape.txt")) if folder.is_dir() else []
+    if not found:
+        pytest.skip(f"benchmark page {set_name}/{prefix} absent (../shared/bench is not part of the repo)")
+    return found[0]
+
+
+@pytest.mark.parametrize("set_name,prefix,reason,phrase", REASON_EXAMPLES,
+                         ids=[f"{r}-{p[:6]}" for _, p, r, _ in REASON_EXAMPLES])
+def test_reason_on_real_page(set_name, prefix, reason, phrase):
+    doc = clean(_bench_file(set_name, prefix).read_text(encoding="utf-8"))
+    assert phrase not in doc.text
+    assert phrase in removed(doc, reason)
+
+
+def test_every_reason_of_the_cleaner_has_a_real_example():
+    covered = {r for _, _, r, _ in REASON_EXAMPLES} | {"spam_injection", "contamination", "template", "duplicate"}
+    lexicon_reasons = set(__import__("cleanhealth.extract.lexicon", fromlist=["x"]).load_lexicon().names)
+    assert lexicon_reasons <= covered
+
+
+# a real health article (WCXB dev 0001, nutrition) used as the host of injected spam
+HOST = ("wcxb-dev", "0001")
+HOST_SENTENCE = "Protein continues to dominate the wellness conversation, and for good reason"
+
+
+def test_spam_injected_inside_a_sentence_is_cut_and_the_sentence_kept():
+    raw = _bench_file(*HOST).read_text(encoding="utf-8")
+    assert HOST_SENTENCE in raw
+    spammed = raw.replace(HOST_SENTENCE, "Protein continues to dominate 开云体育官网 the wellness conversation, "
+                                         "buy viagra online and for good reason", 1)
+    doc = clean(spammed)
+    assert "开云体育官网" in removed(doc, "spam_injection")
+    assert "buy viagra online" in removed(doc, "spam_injection")
+    assert "Protein continues to dominate the wellness conversation, and for good reason" in doc.text
+    assert "spam_injection" in doc.flags
+
+
+def test_page_topic_is_not_spam():
+    """A page about payday loans (WCXB dev 4893) is not spam-injected by its own topic."""
+    doc = clean(_bench_file("wcxb-dev", "4893").read_text(encoding="utf-8"))
+    assert removed(doc, "spam_injection") == ""
+    assert "spam_injection" not in doc.flags
+
+
+def test_unrelated_text_appended_twice_is_contamination():
+    host = _bench_file(*HOST).read_text(encoding="utf-8")
+    other = _bench_file(SH, "042bb7b5fedab6ea").with_suffix("").with_suffix(".gold.txt").read_text(encoding="utf-8")
+    block = " ".join(other.split()[:120])  # another page's article (video games), glued on twice
+    doc = clean(host.rstrip("\n") + "\n" + block + "\n" + block + "\n")
+    assert block[:80] in removed(doc, "contamination")
+    assert block[:80] not in doc.text
+    assert HOST_SENTENCE in doc.text
+    assert "contamination" in doc.flags

@@ -53,13 +53,12 @@ TEMPLATE_MIN_WORDS = 2  # single words ('Symptoms', 'Home') are left to the clas
 # A kept segment repeating an earlier kept one is a duplicate from this many words on
 # (shorter repeats are headings or list items that legitimately recur).
 DUPLICATE_MIN_WORDS = 5
-# Contamination: a block of at least this many words whose content words overlap the
-# article's by less than this share, repeated in the page or sitting after the article.
+# Contamination: a block of at least this many words, repeated verbatim in the page,
+# whose content words overlap the rest of the kept text by less than this share (a
+# paragraph of the article itself shares about half of its content words with the rest;
+# only repeated blocks are judged, so the bound can be loose).
 CONTAMINATION_MIN_WORDS = 25
-CONTAMINATION_MAX_OVERLAP = 0.2
-# A non-repeated block at the end is judged only when the article before it is this
-# many times longer (otherwise the block may be the article, the rest being menus).
-CONTAMINATION_TAIL_ARTICLE_RATIO = 2.0
+CONTAMINATION_MAX_OVERLAP = 0.3
 # Run-on pages (menus glued into one line, often with stop words stripped) are unlike
 # the line-per-block pages the model learned from: their pieces are judged by rule.
 # A page is run-on when at least this share of its segments came out of run-on lines;
@@ -88,6 +87,8 @@ COMMENT_MARKER_MAX_WORDS = 15
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
 # share Latin (a page written in Chinese is not spam).
 LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
+# A spam phrase found more often than this in one page is the page's topic, not spam.
+SPAM_MAX_REPEATS = 2
 # Headings: short, no sentence end, followed by content.
 HEADING_MAX_WORDS = 14
 # Flags.
@@ -123,6 +124,10 @@ class TextExtractor:
             doc.blocks = []
             return doc
         decision = _Decision(prep, self._probabilities(prep))
+        if self.lexicon.spam is not None:
+            found = Counter(_spam_key(m.group(0)) for m in self.lexicon.spam.finditer(raw.lower()))
+            title = (prep.title or "").lower()
+            decision.spam_topics = {t for t, c in found.items() if c > SPAM_MAX_REPEATS or t in title}
         self._apply_rules(decision)
         _runon_rules(decision)
         _rescue_prose(decision)
@@ -202,8 +207,8 @@ class TextExtractor:
         if info.words >= 6 and FOREIGN_RUN.search(text) and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
             text = _cut_spans(doc, stage, text, [m.span() for m in FOREIGN_RUN.finditer(text)], "spam_injection", d)
         if self.lexicon.spam is not None:
-            text = _cut_spans(doc, stage, text, [m.span() for m in self.lexicon.spam.finditer(text.lower())],
-                              "spam_injection", d)
+            spans = [m.span() for m in self.lexicon.spam.finditer(text.lower()) if _spam_key(m.group(0)) not in d.spam_topics]
+            text = _cut_spans(doc, stage, text, spans, "spam_injection", d)
         if PHONE.search(text) and CALL_SENTENCE.search(text):
             spans = [(a, b) for a, b in split_sentences(text)
                      if PHONE.search(text[a:b]) and CALL_SENTENCE.search(text[a:b])]
@@ -250,6 +255,8 @@ class _Decision:
         self.reason: list[str | None] = [None] * n
         self.spam = False
         self._template: set[int] | None = None
+        # spam phrases that are the page's own topic (a page about payday loans)
+        self.spam_topics: set[str] = set()
 
     def template_hits(self, template_lines: frozenset[int]) -> set[int]:
         if self._template is None:
@@ -293,6 +300,11 @@ def _reason_for(info: SegInfo, seg: Segment, template: bool) -> str:
     if seg.runon and info.title_ratio >= 0.5:
         return "nav"
     return "low_quality"
+
+
+def _spam_key(phrase: str) -> str:
+    """'Payday loans' and 'payday loan' count as one phrase."""
+    return " ".join(w.rstrip("s") for w in phrase.lower().split())
 
 
 def _latin_share(text: str) -> float:
@@ -417,6 +429,7 @@ def _cut_comment_section(d: _Decision) -> None:
     for k in range(n):
         before += kept_words[k]
         cum[k + 1] = before
+    counts = Counter(infos[m].key for m in markers)
     for idx, m in enumerate(markers):
         if cum[m] < COMMENT_ARTICLE_WORDS:
             if infos[m].line_reason != "comments":
@@ -424,11 +437,18 @@ def _cut_comment_section(d: _Decision) -> None:
             continue
         if len(markers) - idx < COMMENT_MIN_MARKERS:
             return
+        # the section opens with a heading ('34 Comments', 'Leave a Reply') seen once;
+        # a marker under every post ('Add a comment', 'Reply', 'X said:') is a thread
+        if counts[infos[m].key] > 1 or "comments" not in (infos[m].line_reason, infos[m].strong_reason):
+            return
         for k in range(m, n):
             if d.keep[k] or d.reason[k] in (None, "low_quality"):
                 d.keep[k] = False
                 d.reason[k] = "comments"
         return
+
+
+_DEBUG = False
 
 
 def _content_words(tokens: Iterable[str], stop: frozenset[str]) -> set[str]:
@@ -463,9 +483,8 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
         if words < CONTAMINATION_MIN_WORDS:
             continue
         repeated = sum(infos[k].words for k in run if counts[infos[k].key] > 1) >= 0.8 * words
-        is_last = run is runs[-1]
-        if not (repeated or is_last):
-            continue
+        if not repeated:
+            continue  # a lone block may be the page's own text (product pages, landing pages)
         mine = _content_words((t for k in run for t in infos[k].tokens), stop)
         own = {infos[k].key for k in run}
         rest = _content_words((t for r in runs if r is not run for k in r if infos[k].key not in own
@@ -474,10 +493,9 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
             rest |= _content_words(infos[0].tokens, stop)
         if not mine or not rest:
             continue
-        rest_words = sum(infos[k].words for r in runs if r is not run for k in r if infos[k].key not in own)
-        if not repeated and rest_words < CONTAMINATION_TAIL_ARTICLE_RATIO * words:
-            continue  # a tail block is only judged against a clearly larger article before it
         overlap = len(mine & rest) / len(mine)
+        if _DEBUG:
+            print("contamination candidate", words, repeated, round(overlap, 3))
         if overlap < CONTAMINATION_MAX_OVERLAP:
             for k in run:
                 d.keep[k] = False

@@ -20,7 +20,11 @@ RUNON_MIN_CHARS = 200
 # Glue joins per 1,000 characters above which a line is taken to be run-on text
 # (ordinary prose has almost none: 'iPhone', 'McDonald' are rare; menus glued
 # together have one every 10-30 characters).
-RUNON_GLUE_PER_KCHAR = 4.0
+RUNON_GLUE_PER_KCHAR = 6.0
+# Code has camelCase joins too ('handleClick'); a line with this share of code symbols
+# is never split as a run-on menu.
+CODE_SYMBOL_SHARE = 0.02
+CODE_SYMBOLS = re.compile(r"[{}();=<>\[\]]")
 # Lines longer than this are split into groups of sentences so that a menu or a
 # disclosure glued to a paragraph can be cut without the paragraph.
 LONG_LINE_CHARS = 2000
@@ -88,6 +92,8 @@ def segment(raw: str) -> list[Segment]:
 
 
 def _is_runon(line: str) -> bool:
+    if len(CODE_SYMBOLS.findall(line)) >= CODE_SYMBOL_SHARE * len(line):
+        return False
     joins = sum(1 for m in GLUE.finditer(line) if m.start() == m.end())
     return joins * 1000 / max(len(line), 1) >= RUNON_GLUE_PER_KCHAR
 
