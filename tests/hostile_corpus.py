@@ -533,6 +533,9 @@ def _text_dumps(b: Builder) -> None:
           Expect("ok", contains="sciatic nerve"))
     b.add("text", "name with spaces & ünïcode.html", html_page(paragraphs(ARTICLE)).encode(),
           Expect("ok", contains="sciatic nerve"))
+    dangling = b.root / "text" / "dangling_link.html"
+    dangling.symlink_to(b.root / "text" / "no_such_file.html")
+    b.cases.append(Case("text", "text/dangling_link.html", [Expect("unreadable", "E110")]))
 
 
 if __name__ == "__main__":  # pragma: no cover - handy for looking at the corpus

@@ -282,3 +282,17 @@ def test_warc_cut_in_record_headers_reports_the_loss():
 def test_warc_without_html_is_one_row():
     pages = read_bytes(warc([("https://h.example/a.png", b"\x89PNG" + bytes(9), "image/png")]), "x.warc")
     assert [(p.status, code(p)) for p in pages] == [("unreadable", "E112")]
+
+
+def test_dangling_symlink_gets_a_row_and_fifos_are_skipped(tmp_path):
+    import os
+
+    from cleanhealth.read import discover
+
+    (tmp_path / "a.html").write_text(HTML)
+    (tmp_path / "gone.html").symlink_to(tmp_path / "missing.html")
+    os.mkfifo(tmp_path / "pipe.html")
+    files = discover(tmp_path)
+    assert [f.name for f in files] == ["a.html", "gone.html"]
+    [page] = read_file(tmp_path / "gone.html", tmp_path)
+    assert page.status == "unreadable" and code(page) == "E110" and page.source == "gone.html"

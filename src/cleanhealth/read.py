@@ -181,7 +181,12 @@ class ReadError(Exception):
 
 
 def discover(root: Path) -> list[Path]:
-    """Every regular file under `root`, recursively, in a stable (sorted) order."""
+    """Every regular file under `root`, recursively, in a stable (sorted) order.
+
+    Dangling symlinks are listed too, so that they get a row saying why they could
+    not be read instead of vanishing. Pipes, sockets and devices are skipped: reading
+    one could block forever.
+    """
     if root.is_file():
         return [root]
     files: list[Path] = []
@@ -189,7 +194,7 @@ def discover(root: Path) -> list[Path]:
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if path.is_file():
+            if path.is_file() or (path.is_symlink() and not path.exists()):
                 files.append(path)
     return files
 
