@@ -296,3 +296,19 @@ def test_dangling_symlink_gets_a_row_and_fifos_are_skipped(tmp_path):
     assert [f.name for f in files] == ["a.html", "gone.html"]
     [page] = read_file(tmp_path / "gone.html", tmp_path)
     assert page.status == "unreadable" and code(page) == "E110" and page.source == "gone.html"
+
+
+def test_warc_error_responses_are_kept_and_flagged():
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from cleanhealth.read import FLAG_HTTP_ERROR
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    for status in ("200 OK", "404 Not Found"):
+        http = StatusAndHeaders(status, [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(f"https://h.example/{status[:3]}", "response",
+                                                      payload=io.BytesIO(HTML.encode()), http_headers=http))
+    pages = read_bytes(buf.getvalue(), "x.warc")
+    assert [(p.status, FLAG_HTTP_ERROR in p.flags) for p in pages] == [("ok", False), ("ok", True)]

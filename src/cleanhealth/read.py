@@ -97,6 +97,7 @@ FLAG_TRUNCATED_GZIP = "truncated_gzip"
 FLAG_CORRUPT_GZIP = "corrupt_gzip"
 FLAG_TRUNCATED_WARC = "truncated_warc"
 FLAG_REPLACEMENT = "undecodable_bytes_replaced"
+FLAG_HTTP_ERROR = "http_error"  # a WARC response with HTTP status >= 400
 
 HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|span|a\s|table|ul|script)\b",
@@ -673,6 +674,9 @@ def _read_warc(data: bytes, source: str, digest: str, limits: ReadLimits) -> lis
                                  declared=charset.group(1) if charset else None, limits=limits)
                 if cut_short:
                     page.flags.append(FLAG_TRUNCATED_WARC)
+                status_code = headers.get_statuscode() if headers else None
+                if status_code and status_code.isdigit() and int(status_code) >= 400:
+                    page.flags.append(FLAG_HTTP_ERROR)  # an error page, kept but marked
             except ReadError as err:
                 page = _failed(source, err, record=index, size=len(body), content_hash=record_hash,
                                container="warc")
