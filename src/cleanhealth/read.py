@@ -1,11 +1,16 @@
 """Stage 1, read: find every file under the input folder and turn it into Pages.
 
-The format is sniffed from the bytes, not trusted from the extension: gzip and
-WARC by their magic numbers, JSON lines by parsing, HTML by its tags, anything else
-printable as a text dump. Bytes are decoded with the encoding the file declares
-(BOM, then <meta charset>), else UTF-8, else what charset-normalizer detects, and
-mojibake is repaired with ftfy. Every failure becomes a Page with a status and an
-error message, never an exception: every input file is accounted for.
+The format is sniffed from the bytes, not trusted from the extension: gzip (all
+members, up to two layers, bombs refused at --max-decompressed-bytes) and WARC by
+their magic numbers, JSON lines by parsing, HTML by its tags, anything else
+printable as a text dump. Bytes are decoded in this order: BOM (UTF-8/16/32),
+UTF-16 without BOM, valid UTF-8, the declared charset (<meta> or the WARC record's
+HTTP header), UTF-8 with stray cp1252 bytes ('mixed_encoding'), cp1252 for lone
+accented bytes, else charset-normalizer. Control characters are dropped and
+mojibake repaired with ftfy. HTML nested deeper than --max-depth is refused (see
+DEFAULT_MAX_DEPTH for the measurements). Damaged containers keep what can be read
+and say so in `flags`. Every failure becomes a Page with a status and an error
+message, never an exception: every input file is accounted for.
 """
 
 from __future__ import annotations
