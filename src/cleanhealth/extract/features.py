@@ -25,6 +25,8 @@ WORD = re.compile(r"\w+")
 DIGIT = re.compile(r"\d")
 URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(?:com|org|net|gov|edu|io)\b")
 PHONE = re.compile(r"\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b|\+\d[\d ()-]{7,}\d")
+URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".gov", ".edu", ".io")
+PHONE_MIN_DIGITS = 7
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 # A segment counts as prose (jusText's 'good' candidate) from this many words with a sentence end.
 PROSE_WORDS = 15
@@ -80,10 +82,14 @@ def _local(text: str, lex: Lexicon) -> tuple[SegInfo, np.ndarray]:
     mean_len = sum(len(t) for t in tokens) / words if words else 0.0
     reasons = lex.names
     nlex = len(reasons)
+    ndigits = len(DIGIT.findall(text))
+    # cheap substring checks first: the regular expressions are the costly part
+    url = any(m in norm for m in URL_HINTS) and bool(URL.search(text))
+    phone = ndigits >= PHONE_MIN_DIGITS and bool(PHONE.search(text))
     f = [
         math.log1p(words), math.log1p(nchar), float(terminal), float(text.endswith(":")), stops, title,
-        len(DIGIT.findall(text)) / nchar if nchar else 0.0, float(bool(URL.search(text))),
-        float(bool(PHONE.search(text))), text.count(",") / (words + 1), min(mean_len, 15.0) / 15.0, caps,
+        ndigits / nchar if nchar else 0.0, float(url),
+        float(phone), text.count(",") / (words + 1), min(mean_len, 15.0) / 15.0, caps,
         float(info.prose),
     ]
     f += [float(words <= b) for b in WORD_BINS]

@@ -22,6 +22,12 @@ _SPACE = re.compile(r"\s+")
 _EDGE = " \t|:•·-–—>»›<«‹*#.,;!?()[]{}\"'"
 
 
+# Segments this short that match a whole-line pattern skip the phrase searches (speed).
+LINE_ONLY_MAX_WORDS = 3
+# Phrase patterns are searched in the first this-many characters of a segment.
+PHRASE_SCAN_CHARS = 300
+
+
 @dataclass(frozen=True)
 class ReasonPatterns:
     reason: str
@@ -60,7 +66,14 @@ class Lexicon:
                 line = _which(m)
                 if line and words > mw[line]:
                     line = None
+        if line is not None and words <= LINE_ONLY_MAX_WORDS:
+            # 'Home', 'Privacy Policy': the whole segment is an interface string; its
+            # phrase hits would repeat the line reason, so the searches are skipped.
+            return line, None, (line,)
         phrases: list[str] = []
+        # Boilerplate phrases sit early in a boilerplate block; scanning only the head of
+        # a long segment keeps the cost per segment bounded (regex scans are linear).
+        norm = norm[:PHRASE_SCAN_CHARS]
         for rp in self.reasons:
             if words > rp.max_words:
                 continue

@@ -456,11 +456,12 @@ def _content_words(tokens: Iterable[str], stop: frozenset[str]) -> set[str]:
 
 
 def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
-    """Mark kept blocks of unrelated text that are repeated or sit after the article.
+    """Mark kept blocks of unrelated text that the page repeats.
 
-    A scraper sometimes glues another page's text on (often twice). Such a block is
-    long, off-topic compared with the rest of what was kept, and either repeated
-    verbatim in the page or placed after the article ends.
+    A scraper sometimes glues another page's text on, often twice. Such a block is
+    long, repeated verbatim in the page and off-topic compared with the rest of what
+    was kept. (A lone off-topic block is left alone: on product and landing pages it
+    is often the page's own text.)
     """
     infos, n = d.prep.infos, len(d.prep.infos)
     counts = Counter(i.key for i in infos if i.words)
@@ -478,6 +479,7 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
     if len(runs) < 2:
         return
     stop = lex.stopwords
+    total: Counter[str] | None = None  # content words of all kept runs, built on first need
     for run in runs:
         words = sum(infos[k].words for k in run)
         if words < CONTAMINATION_MIN_WORDS:
@@ -485,10 +487,13 @@ def _detect_contamination(d: _Decision, lex: Lexicon) -> None:
         repeated = sum(infos[k].words for k in run if counts[infos[k].key] > 1) >= 0.8 * words
         if not repeated:
             continue  # a lone block may be the page's own text (product pages, landing pages)
-        mine = _content_words((t for k in run for t in infos[k].tokens), stop)
+        if total is None:
+            total = Counter(t for r in runs for k in r for t in _content_words(infos[k].tokens, stop))
         own = {infos[k].key for k in run}
-        rest = _content_words((t for r in runs if r is not run for k in r if infos[k].key not in own
-                               for t in infos[k].tokens), stop)
+        own_counts = Counter(t for r in runs for k in r if infos[k].key in own
+                             for t in _content_words(infos[k].tokens, stop))
+        mine = set(own_counts)
+        rest = {t for t, c in total.items() if c > own_counts.get(t, 0)}
         if d.prep.title:
             rest |= _content_words(infos[0].tokens, stop)
         if not mine or not rest:
