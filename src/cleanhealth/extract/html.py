@@ -117,8 +117,13 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])(?<!\b[A-Z]\.\s)(?<!\bDr\.\s)(
 # levels up is a box of one of these kinds (see HtmlExtractor._context_filter).
 CONTEXT_MAX_WORDS = 40
 CONTEXT_MAX_DEPTH = 4
+CONTEXT_MAX_BOX_CHARS = 1200
 CONTEXT_REASONS = frozenset({"ad", "newsletter", "editorial_policy", "affiliate_disclosure", "author_bio", "byline",
                              "related_links", "share", "privacy"})
+# Edge trimming: prose is a paragraph of at least this many words; before the first and
+# after the last one, title-case scraps of at most EDGE_MAX_WORDS words are menu entries.
+EDGE_PROSE_WORDS = 15
+EDGE_MAX_WORDS = 4
 # A short line with a reason names the section of the cut it opens ('Related topics').
 SECTION_HEAD_WORDS = 6
 # Reasons a short line passes on to the lines after it: it heads a list of its kind.
@@ -210,6 +215,9 @@ class HtmlExtractor:
     filter_blocks = True
     include_comments = False
     context_filter = True
+    trim_edges = True
+    trafilatura_comments = True
+    fallback_share = 0.5
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -229,37 +237,39 @@ class HtmlExtractor:
         forum = self.include_comments or is_thread_page(tree)
         if forum:
             doc.add_flag("thread_page")
-        blocks, comments = self._trafilatura_blocks(tree)
+        blocks, comments = self._trafilatura_blocks(tree, comments=self.trafilatura_comments)
         if comments and not forum and sum(len(b.text) for b in comments) < COMMENTS_KEEP_RATIO * sum(len(b.text) for b in blocks):
             # reader comments under an article: boilerplate for a health corpus
             for block in comments:
                 stage.remove(doc, block.text, "comments")
             comments = []
-        blocks += comments
-        chars = sum(len(b.text) for b in blocks)
+        chars = sum(len(b.text) for b in blocks) + sum(len(b.text) for b in comments)
         body = tree.find("body")
         visible = len(visible_text(body if body is not None else tree))
         if self.recall_mode == "always" or (self.recall_mode == "auto" and chars < RECALL_SHARE * visible):
             # trafilatura kept little of what the page shows once the chrome is gone:
             # its recall mode keeps more of listing, product and service pages
-            wider = sum(self._trafilatura_blocks(tree, favor_recall=True), [])
-            wider_chars = sum(len(b.text) for b in wider)
+            wider, wider_comments = self._trafilatura_blocks(tree, favor_recall=True)
+            wider_chars = sum(len(b.text) for b in wider) + sum(len(b.text) for b in wider_comments)
             if wider_chars > RECALL_GAIN * chars:
-                blocks, chars = wider, wider_chars
+                blocks, comments, chars = wider, wider_comments if comments else [], wider_chars
                 doc.add_flag("extractor_recall")
         doc.metadata["visible_chars"] = str(visible)
         if chars < MIN_TRAFILATURA_CHARS:
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
             fallback = list(_soup_blocks(soup))
-            if sum(len(b.text) for b in fallback) >= max(FALLBACK_SHARE * chars, 1):
-                blocks = fallback
+            if sum(len(b.text) for b in fallback) >= max(self.fallback_share * chars, 1):
+                blocks, comments = fallback, []
                 doc.add_flag("extractor_fallback")
         elements = _element_texts(tree)
-        if not doc.flags or "extractor_fallback" not in doc.flags:
-            blocks = rescue_lists(tree, blocks, elements)
+        if "extractor_fallback" not in doc.flags:
+            # the article region is read off the main blocks only, not a thread below it
+            blocks = rescue_lists(tree, blocks, elements) + comments
         blocks = self._filter(doc, stage, blocks)
         if self.context_filter:
             blocks = self._context_filter(doc, stage, elements, blocks)
+        if self.trim_edges:
+            blocks = self._trim_edges(doc, stage, blocks)
         blocks = self._title(doc, blocks)
         doc.blocks = blocks
         self._audit(doc, stage, tree, blocks)
@@ -277,13 +287,14 @@ class HtmlExtractor:
                 doc.metadata[key] = value
 
     @staticmethod
-    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False) -> tuple[list[Block], list[Block]]:
+    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False,
+                            comments: bool = True) -> tuple[list[Block], list[Block]]:
         """(main blocks, comment blocks). Comments are extracted as trafilatura does by
         default: what it calls comments is sometimes the article's second half."""
         try:
             result = trafilatura.bare_extraction(
                 tree, output_format="python", include_formatting=True, include_tables=True,
-                include_links=False, include_comments=True, with_metadata=False, favor_recall=favor_recall,
+                include_links=False, include_comments=comments, with_metadata=False, favor_recall=favor_recall,
             )
         except Exception:  # trafilatura failing on one odd page must not fail the page
             return [], []
@@ -335,13 +346,36 @@ class HtmlExtractor:
                 kept.append(block)
         return kept
 
+    def _trim_edges(self, doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
+        """Cut menu-like scraps trafilatura left before the first and after the last
+        paragraph of prose: a few title-case words, no sentence, not a heading that
+        opens prose. Chrome clusters at the edges of the main text; inside it, a short
+        line is far more often a sub-heading or a list item that belongs."""
+        prose = [i for i, b in enumerate(blocks) if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= EDGE_PROSE_WORDS]
+        if not prose:
+            return blocks
+        first, last = prose[0], prose[-1]
+        kept = []
+        for i, block in enumerate(blocks):
+            if first <= i <= last or block.kind == KIND_TABLE_ROW:
+                kept.append(block)
+                continue
+            words = block.text.split()
+            opens_prose = block.kind == KIND_HEADING and i < first
+            if len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav":
+                stage.remove(doc, block.text, "nav")
+            else:
+                kept.append(block)
+        return kept
+
     def _box_reason(self, el: etree._Element) -> str | None:
         for depth, node in enumerate(el.iterancestors()):
             if depth >= CONTEXT_MAX_DEPTH or node.tag in ("body", "main", "article"):
                 return None
             found = chrome_reason(node, self.vocabulary)
             if found and found[0] in CONTEXT_REASONS and found[1] != "hidden":
-                return found[0]
+                # a box is small; a large element with such a word is a wrapper ('has-ads')
+                return found[0] if len(visible_text(node)) <= CONTEXT_MAX_BOX_CHARS else None
         return None
 
     def _boilerplate_sentences(self, block: Block) -> list[tuple[str, str]] | None:
@@ -533,7 +567,11 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
         if any(matched[j] is not None for j in (k - 1,) if j >= 0 and elements[j] in el.iterancestors()):
             continue
         if el.tag in _HEADING_TAGS:
-            if len(text.split()) > BOLD_HEADING_MAX_WORDS * 2:
+            # a heading comes back only when the text right after it was kept (it opens
+            # kept content), not when it titles a box trafilatura dropped
+            nxt = next((j for j in range(k + 1, min(k + 4, len(texts))) if texts[j]), None)
+            if len(text.split()) > BOLD_HEADING_MAX_WORDS * 2 or nxt is None or \
+                    (matched[nxt] is None and elements[nxt].tag != "li"):
                 continue
             block = Block(text, KIND_HEADING, int(el.tag[1]))
         elif el.tag == "li":
@@ -664,7 +702,10 @@ def xml_blocks(main: etree._Element) -> Iterator[Block]:
     # heading before it when the page had no <p>): emitted after the element's last descendant.
     pending: dict[etree._Element, list[str]] = {}
     for el in main.iter("head", "p", "item", "row", "quote", "code", "list", "table"):
-        if el.tail and el.tail.strip() and el.getparent() is not None and el.getparent().tag not in ("hi", "ref"):
+        parent = el.getparent()
+        # only tails loose in the body: inside a list item, quote or cell they are part
+        # of that element's own text already
+        if el.tail and el.tail.strip() and parent is not None and (parent is main or parent.tag in ("div", "section")):
             last = el
             for last in el.iter():
                 pass

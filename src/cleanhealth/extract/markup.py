@@ -53,6 +53,9 @@ SILENT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "link
 
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Only proper camelCase ('mainNav', 'shareBar', 'AdSlot') is split into words; random
+# capitals ('SmKAyb') are a minifier's hash.
+_CAMEL_WORDS = re.compile(r"[A-Za-z][a-z]+(?:[A-Z][a-z]+)+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"\s+")
 
@@ -89,8 +92,12 @@ def attribute_tokens(value: str) -> list[str]:
     """Words of a class/id/aria value: 'mainNav share-bar_top' -> main, nav, share, bar, top."""
     out: list[str] = []
     for part in _SPLIT.split(value):
-        if part:
+        if not part or any(c.isdigit() for c in part):
+            continue  # hashed class names ('jXK9ad') are not words
+        if _CAMEL_WORDS.fullmatch(part):
             out.extend(t.lower() for t in _CAMEL.findall(part))
+        else:
+            out.append(part.lower())
     return out
 
 
