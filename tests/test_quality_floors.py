@@ -34,3 +34,20 @@ def test_text_cleaner_floor(name):
     if "max_exclude_leaked" in spec and summary.must_exclude_leaked is not None:
         assert summary.must_exclude_leaked <= spec["max_exclude_leaked"], (
             f"{name}: must-exclude leaked {summary.must_exclude_leaked:.4f} > {spec['max_exclude_leaked']}")
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS.get("html", {})))
+def test_html_extractor_floor(name):
+    """The HTML path on the slice (measured 2026-11-21: scrapinghub_30 F1 0.940, trafilatura
+    0.936; wcxb_heldout_40 F1 0.916, trafilatura 0.901, leaked 0.013)."""
+    from cleanhealth.evaluate.html import cleanhealth_text
+
+    spec = FLOORS["html"][name]
+    if not (BENCH / spec["set"]).is_dir():
+        pytest.skip("../shared/bench is absent: quality floors need the benchmark")
+    pages = load_pages(BENCH, spec["set"], split=spec.get("split"), limit=spec["pages"])
+    summary = summarize([score_page(p.page_id, p.gold, cleanhealth_text(p.html), p.snippets) for p in pages])
+    assert summary.f1 >= spec["min_f1"], f"{name}: F1 {summary.f1:.4f} < floor {spec['min_f1']}"
+    if "max_exclude_leaked" in spec and summary.must_exclude_leaked is not None:
+        assert summary.must_exclude_leaked <= spec["max_exclude_leaked"], (
+            f"{name}: must-exclude leaked {summary.must_exclude_leaked:.4f} > {spec['max_exclude_leaked']}")
