@@ -156,3 +156,18 @@ def test_pool_and_inprocess_give_identical_tables(corpus: Path, tmp_path: Path) 
     for table in ("documents", "sections", "entities", "removed"):
         pd.testing.assert_frame_equal(one[table], two[table])
     assert two.run["executor"] == "process"
+
+
+def test_worker_whose_memory_grows_is_replaced(tmp_path: Path, monkeypatch) -> None:
+    from cleanhealth import executors
+
+    # Any growth at all triggers the replacement (the supervisor lives in this process).
+    monkeypatch.setattr(executors, "RECYCLE_GROWTH_BYTES", -1)
+    corpus = make_corpus(tmp_path / "c", ["a-gout", "b-asthma", "c-eczema"])
+    result = run(corpus, tmp_path / "out", OPTS, workers=1, executor="process", shard_files=1)
+    run(corpus, tmp_path / "ref", OPTS, shard_files=1)
+    # child 1: shard 1 sets its baseline, shard 2 grows past it -> replaced; child 2: shard 3
+    assert len(result.workers_seen) == 2
+    assert all(w["model_loads"] == 1 for w in result.workers_seen.values())
+    pd.testing.assert_frame_equal(cleanhealth.load(tmp_path / "out").documents,
+                                  cleanhealth.load(tmp_path / "ref").documents)

@@ -46,6 +46,11 @@ PHASE_TIMEOUT = 600.0
 # A child that dies outside any page (startup, writing) is retried this many times
 # before the run gives up: that is a broken installation or disk, not a bad page.
 MAX_PHASE_RETRIES = 2
+# A worker whose resident memory has grown by more than this since its first shard is
+# replaced by a fresh one after its current shard (the models reload in seconds).
+# Caches that grow with the corpus (spaCy's string store, parser caches) then cannot
+# push a long run's workers past the ~600 MB per-worker budget.
+RECYCLE_GROWTH_BYTES = 192 * 1024 * 1024
 # Linux prctl option: deliver a signal to the child when its parent dies, so a run
 # killed with SIGKILL leaves no orphan still writing a shard the next run resumes.
 PR_SET_PDEATHSIG = 1
@@ -167,6 +172,8 @@ class Sandbox:
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen | None = None
+        self.baseline_rss = 0  # the child's memory after its first shard
+        self.recycled = 0
 
     def _start(self) -> None:
         self.proc = subprocess.Popen(
@@ -176,6 +183,7 @@ class Sandbox:
         _write_frame(self.proc.stdin, {"sys_path": list(sys.path)})
 
     def _kill(self) -> None:
+        self.baseline_rss = 0  # the next child measures its own baseline
         if self.proc is None:
             return
         try:
@@ -242,6 +250,7 @@ class Sandbox:
                     break
                 kind, payload = frame
                 if kind == "result":
+                    self._maybe_recycle(getattr(payload, "rss", 0))
                     return payload
                 if kind == "error":
                     raise WorkerError(f"shard {task.index} failed in its worker:\n{payload}")
@@ -268,7 +277,17 @@ class Sandbox:
                 continue
             task = task.with_failure(where[0], where[1], error)
 
+    def _maybe_recycle(self, rss: int) -> None:
+        if not rss:
+            return
+        if not self.baseline_rss:
+            self.baseline_rss = rss
+        elif rss - self.baseline_rss > RECYCLE_GROWTH_BYTES:
+            self.close()
+            self.recycled += 1
+
     def close(self) -> None:
+        self.baseline_rss = 0
         if self.proc is None:
             return
         try:

@@ -81,6 +81,7 @@ class ShardSummary:
     peak_rss: int = 0  # that process's peak resident memory, bytes
     isolated_failures: int = 0  # pages recorded failed by the supervisor (crash or hang)
     cpu_seconds: float = 0.0  # that process's CPU time so far (user + system)
+    rss: int = 0  # that process's resident memory when the shard finished, bytes
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,15 @@ def cpu_seconds() -> float:
         return time.process_time()
 
 
+def rss_bytes() -> int:
+    """Current resident memory of this process (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def peak_rss_bytes() -> int:
     try:
         import resource
@@ -380,7 +390,7 @@ def process_shard(task: ShardTask, emit: Emit | None = None) -> ShardSummary:
         raise
     return ShardSummary(spec.index, spec.key, len(spec.files), False, counts,
                         time.perf_counter() - started, f"{socket.gethostname()}:{os.getpid()}",
-                        model_loads(), peak_rss_bytes(), len(failures), cpu_seconds())
+                        model_loads(), peak_rss_bytes(), len(failures), cpu_seconds(), rss_bytes())
 
 
 @dataclass
