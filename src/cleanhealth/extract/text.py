@@ -118,7 +118,7 @@ class TextExtractor:
     def extract(self, doc: Document, stage: "Stage") -> Document:
         raw = _clean_input(doc.raw)
         prep = prepare(raw, self.lexicon, self.template_lines)
-        if prep.title and not doc.title:
+        if _title_ok(prep) and not doc.title:
             doc.title = prep.title
         if not prep.segs:
             doc.blocks = []
@@ -338,13 +338,22 @@ def _cut_spans(doc: Document, stage: "Stage", text: str, spans: list[tuple[int, 
     return re.sub(r"[ \t]{2,}", " ", joined).strip()
 
 
+def _title_ok(prep: Prepared) -> bool:
+    """The first line reads as the page title: short (see features.prepare), not a
+    sentence ending in a period, and not an interface string ('Table of Contents')."""
+    if prep.title is None:
+        return False
+    first = prep.infos[0]
+    return not prep.title.rstrip().endswith(".") and not (first.line_reason or first.strong_reason)
+
+
 def _looks_like_list_item(seg: Segment, info: SegInfo) -> bool:
     return seg.list_marker or (info.words <= HEADING_MAX_WORDS and not info.terminal)
 
 
 def _kind(k: int, seg: Segment, info: SegInfo, prep: Prepared, next_k: int | None,
           previous_kind: str | None) -> tuple[str, int]:
-    if k == 0 and prep.title is not None:
+    if k == 0 and _title_ok(prep):
         return KIND_TITLE, 1
     if seg.list_marker:
         return KIND_LIST_ITEM, 0
