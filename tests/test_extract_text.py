@@ -68,7 +68,8 @@ def test_prose_is_not_split_and_long_lines_become_sentence_groups():
 # --- robustness ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw", ["", "   \n\n\t", "\x00\x01\x02binary\xff\xfe junk \x7f" * 200,
-                                 "x" * 300_000, ("word " * 50_000), "中文内容" * 1000, "\n".join(["a"] * 20_000)])
+                                 "x" * 300_000, ("word " * 50_000), "中文内容" * 1000, "\n".join(["a"] * 20_000)],
+                         ids=["empty", "blank", "binary", "huge-token", "huge-line", "cjk", "many-lines"])
 def test_any_input_never_raises(raw):
     doc = clean(raw)
     assert doc.status in ("ok", "no_content")
