@@ -278,3 +278,19 @@ def test_a_site_rule_selecting_the_whole_page_is_refused_and_flagged():
     assert "Plantar fasciitis is one of the most common causes of heel pain" in doc.text
     assert "site_rule_too_broad" in doc.flags
     assert not [r for r in doc.removed if r.stage == "site_rules"]
+
+
+def test_thresholds_reach_the_extractors():
+    """min_trafilatura_chars (HTML) and text_keep_probability (text dumps) override the stages' own."""
+    dump = REPO / "tests" / "data" / "explain" / "knee-dump.txt"
+    article = "Losing even a small amount of weight reduces the load on the knee"
+    plain = process(dump, **NO_TAGS)
+    assert article in plain.text and "Home | Conditions" not in plain.text
+    lenient = process(dump, cfg("[thresholds]\ntext_keep_probability = 0.0\n"), **NO_TAGS)
+    assert "Home | Conditions" in lenient.text and article in lenient.text
+    strict = process(dump, cfg("[thresholds]\ntext_keep_probability = 0.999\n"), **NO_TAGS)
+    assert article not in strict.text
+    assert "extractor_fallback" not in process(PAGE, **NO_TAGS).flags
+    forced = process(PAGE, cfg("[thresholds]\nmin_trafilatura_chars = 1000000\n"), **NO_TAGS)
+    assert "extractor_fallback" in forced.flags
+    assert "Plantar fasciitis is one of the most common causes of heel pain" in forced.text

@@ -53,18 +53,22 @@ MIN_GUARDED_PAGE_CHARS = 200
 FLAG_SITE_RULE_TOO_BROAD = "site_rule_too_broad"
 
 # Thresholds a config may override: name -> (default, minimum, maximum, what it does).
-# A stage reads its value with `threshold(context_or_config, name)`; unknown names
-# in a config file are an error so a misspelt threshold is never silently ignored.
-THRESHOLDS: dict[str, tuple[float, float, float, str]] = {
+# A default of None means the stage's own constant (or trained value), which the stage
+# passes in: `threshold(context, name, OWN_CONSTANT)`. Unknown names in a config file
+# are an error, so a misspelt threshold is never silently ignored.
+THRESHOLDS: dict[str, tuple[float | None, float, float, str]] = {
     "min_text_chars": (0, 0, 1_000_000,
                        "pages whose clean text is shorter than this become status no_content "
                        "(0 = keep every page with any text)"),
     "min_block_words": (0, 0, 1000,
                         "paragraph blocks with fewer words than this are cut as low_quality "
                         "(0 = off; headings, list items and table rows are never cut by it)"),
-    "min_trafilatura_chars": (250, 0, 1_000_000,
+    "min_trafilatura_chars": (None, 0, 1_000_000,
                               "HTML: below this many extracted characters the BeautifulSoup "
-                              "fallback runs instead of trafilatura"),
+                              "fallback is tried (default: extract/html.py MIN_TRAFILATURA_CHARS)"),
+    "text_keep_probability": (None, 0.0, 1.0,
+                              "text dumps: segments the classifier scores below this content "
+                              "probability are cut (default: the trained model's own cut-off)"),
 }
 
 _TOP_LEVEL = {"phrase", "pattern", "site_rule", "term", "thresholds"}
@@ -128,26 +132,25 @@ class Config:
             (self.terms, "term"), (self.thresholds, "threshold")) if items]
         return f"{self.path or '(inline)'}: {', '.join(parts) or 'empty'}"
 
-    def threshold(self, name: str) -> float:
-        """The configured value of a threshold, or its default."""
+    def threshold(self, name: str, default: float | None = None) -> float | None:
+        """The configured value of a threshold, else `default`, else THRESHOLDS' default."""
         if name not in THRESHOLDS:
             raise KeyError(f"unknown threshold {name!r}; add it to config.THRESHOLDS")
         for key, value in self.thresholds:
             if key == name:
                 return value
-        return THRESHOLDS[name][0]
+        return default if default is not None else THRESHOLDS[name][0]
 
 
 EMPTY = Config()
 
 
-def threshold(holder: Any, name: str) -> float:
-    """A threshold from a Config, Options or RunContext (or its default when there is none).
+def threshold(holder: Any, name: str, default: float | None = None) -> float | None:
+    """A threshold from a Config, Options or RunContext, else `default` (the stage's own).
 
     Stages hold a RunContext; this saves each of them from walking the attributes.
     """
-    cfg = config_of(holder)
-    return cfg.threshold(name)
+    return config_of(holder).threshold(name, default)
 
 
 def config_of(holder: Any) -> Config:
@@ -330,13 +333,12 @@ class _Validator:
             where = ("thresholds", name)
             if name not in THRESHOLDS:
                 self.fail(where, f"unknown threshold '{name}'; known: {', '.join(THRESHOLDS)}")
-            default, low, high, _ = THRESHOLDS[name]
+            _, low, high, _ = THRESHOLDS[name]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(where, f"threshold '{name}' must be a number, not {type(value).__name__}")
             if not low <= value <= high:
                 self.fail(where, f"threshold '{name}' = {value} is outside {low}..{high}")
-            out.append((name, type(default)(value) if isinstance(default, int) and float(value).is_integer()
-                        else float(value)))
+            out.append((name, value))  # TOML keeps 200 an int and 0.5 a float
         return tuple(sorted(out))
 
 

@@ -38,6 +38,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from trafilatura.utils import load_html
 
+from ..config import threshold as config_threshold
 from ..document import (
     KIND_HEADING,
     KIND_LIST_ITEM,
@@ -255,7 +256,7 @@ class HtmlExtractor:
                 blocks, comments, chars = wider, wider_comments if comments else [], wider_chars
                 doc.add_flag("extractor_recall")
         doc.metadata["visible_chars"] = str(visible)
-        if chars < MIN_TRAFILATURA_CHARS:
+        if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
             fallback = list(_soup_blocks(soup))
             if sum(len(b.text) for b in fallback) >= max(self.fallback_share * chars, 1):

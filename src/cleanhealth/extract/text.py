@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..config import threshold as config_threshold
 from ..document import KIND_HEADING, KIND_LIST_ITEM, KIND_PARAGRAPH, KIND_TITLE, Block, Document
 from .features import PHONE, URL, Prepared, SegInfo, line_key, prepare, stage2_features
 from .lexicon import Lexicon, load_lexicon
@@ -147,7 +148,8 @@ class TextExtractor:
 
     @property
     def threshold(self) -> float:
-        return self.model.threshold if self.model else NO_MODEL_THRESHOLD
+        own = self.model.threshold if self.model else NO_MODEL_THRESHOLD
+        return config_threshold(self.context, "text_keep_probability", own)  # cleanhealth.toml
 
     def _apply_rules(self, d: "_Decision") -> None:
         seen: set[int] = set()
