@@ -68,8 +68,8 @@ CONTAMINATION_MAX_OVERLAP = 0.3
 RUNON_PAGE_SHARE = 0.5
 RUNON_CONTENT_WORDS = 12
 RUNON_MAX_TITLE_RATIO = 0.35
-# Link lists: the short items after a 'See also' / 'Related articles' marker are links,
-# up to the first segment longer than this or reading as prose.
+# Link lists: the items after a 'See also' / 'Related articles' marker are links, up to
+# the first segment reading as prose or longer than this without a list marker.
 LINK_ITEM_MAX_WORDS = 15
 # Rescue (jusText's 'near-good needs a good neighbour'): a rejected sentence-like
 # segment with no boilerplate evidence is kept when kept content lies within
@@ -393,7 +393,7 @@ def _cut_link_lists(d: _Decision) -> None:
             k += 1
             continue
         j = k + 1
-        while j < n and infos[j].words <= LINK_ITEM_MAX_WORDS and not infos[j].prose:
+        while j < n and not infos[j].prose and (infos[j].words <= LINK_ITEM_MAX_WORDS or d.prep.segs[j].list_marker):
             if d.keep[j] or d.reason[j] in ("low_quality", "nav"):
                 d.keep[j] = False
                 d.reason[j] = "related_links"
