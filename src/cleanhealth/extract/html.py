@@ -51,7 +51,7 @@ from ..document import (
 )
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
-from .markup import SILENT_TAGS, Cut, chrome_reason, load_vocabulary, prune_chrome, visible_text
+from .markup import SILENT_TAGS, Cut, chrome_reason, load_vocabulary, prune_chrome, strip_code, visible_text
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN
 
@@ -219,6 +219,7 @@ class HtmlExtractor:
     trim_edges = True
     trafilatura_comments = True
     fallback_share = 0.5
+    raw_retry = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -255,6 +256,17 @@ class HtmlExtractor:
             if wider_chars > RECALL_GAIN * chars:
                 blocks, comments, chars = wider, wider_comments if comments else [], wider_chars
                 doc.add_flag("extractor_recall")
+        if self.raw_retry and chars < RECALL_SHARE * visible:
+            # pruning can change which region trafilatura picks: when it kept little,
+            # compare with trafilatura on the untouched page and keep the longer
+            raw_tree = _parse(doc.raw)
+            if raw_tree is not None:
+                strip_code(raw_tree)
+                raw_blocks, raw_comments = self._trafilatura_blocks(raw_tree)
+                raw_chars = sum(len(b.text) for b in raw_blocks) + sum(len(b.text) for b in raw_comments)
+                if raw_chars > RECALL_GAIN * chars:
+                    blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
+                    doc.add_flag("extractor_unpruned")
         doc.metadata["visible_chars"] = str(visible)
         if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
