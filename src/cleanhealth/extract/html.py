@@ -8,7 +8,10 @@ The page is parsed once with lxml. Then:
    `<footer>`, ARIA roles, hidden elements, class/id/aria words, link-dense blocks),
    recording each cut with its reason, while that evidence still exists.
 3. trafilatura runs on the pruned tree with structure kept (headings with levels,
-   paragraphs, lists, tables, bold-only paragraphs acting as headings).
+   paragraphs, lists, tables, bold-only paragraphs acting as headings). When it keeps
+   little of what the page shows, its recall mode and a run on the untouched page are
+   tried and the longer output is kept. Reader comments it finds are cut (reason
+   `comments`) unless the page is a forum thread or Q&A page.
 4. Every block trafilatura kept goes through the shared boilerplate lexicon
    (`data/boilerplate.toml`, the text-dump cleaner's) and the HTML-specific health
    leftovers (`data/html_leftovers.toml`): appointment calls to action, 'Medically
@@ -218,7 +221,7 @@ class HtmlExtractor:
     context_filter = True
     trim_edges = True
     trafilatura_comments = True
-    fallback_share = 0.5
+    fallback_share = FALLBACK_SHARE
     raw_retry = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
@@ -267,7 +270,6 @@ class HtmlExtractor:
                 if raw_chars > RECALL_GAIN * chars:
                     blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
                     doc.add_flag("extractor_unpruned")
-        doc.metadata["visible_chars"] = str(visible)
         if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
             fallback = list(_soup_blocks(soup))
