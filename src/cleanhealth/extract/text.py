@@ -153,9 +153,10 @@ class TextExtractor:
 
     def _apply_rules(self, d: "_Decision") -> None:
         seen: set[int] = set()
+        threshold = self.threshold  # once per page: it may consult the run's configuration
         for k, (seg, info) in enumerate(zip(d.prep.segs, d.prep.infos)):
             p = float(d.p[k])
-            keep = p >= self.threshold
+            keep = p >= threshold
             reason = None
             if info.strong_reason and p < STRONG_KEEP_P:
                 keep, reason = False, info.strong_reason
