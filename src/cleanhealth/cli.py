@@ -152,6 +152,7 @@ def summary_table(result) -> Table:
     table.add_row("characters kept", f"{counts.get('chars_kept', 0):,}")
     table.add_row("characters removed", f"{counts.get('chars_removed', 0):,}")
     group("reason.", "removed")
+    table.add_row("duplicate pages (exact or near)", f"{counts.get('duplicates', 0):,}")
     table.add_row("sections", f"{counts.get('sections', 0):,}")
     table.add_row("entities", f"{counts.get('entities', 0):,}")
     group("label.", "entities")

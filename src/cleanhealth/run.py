@@ -25,6 +25,7 @@ from typing import Callable, Iterator
 from . import __version__
 from .document import STATUS_FAILED, STATUS_OK, Document, Page
 from .errors import CleanhealthError, Errors
+from .dedup import find_duplicates
 from .executors import make_executor
 from .pipeline import Options, RunContext, build_stages, process_page
 from .read import ReadLimits, discover, read_file, relative_source
@@ -491,6 +492,10 @@ def _run_planned(input_dir: Path, out: Path, options: Options, files: list[Path]
             seen["cpu_seconds"] = max(seen.get("cpu_seconds", 0.0), summary.cpu_seconds)
         if on_progress:
             on_progress(Progress(summary.files - files_done.pop(summary.index, 0), summary))
+    # Corpus-level: exact and near-duplicate pages across every shard (dedup.py); the
+    # first occurrence in input order stays the original.
+    duplicates = find_duplicates([Path(s.shard_dir) / "documents.parquet" for s in shards])
+    totals["duplicates"] = len(duplicates)
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     seconds = time.perf_counter() - started
     run_info = {
@@ -509,7 +514,7 @@ def _run_planned(input_dir: Path, out: Path, options: Options, files: list[Path]
         "seconds": round(seconds, 3),
         "versions": package_versions(),
     }
-    commit_run(out, run_id, [Path(s.shard_dir) for s in shards], run_info)
+    commit_run(out, run_id, [Path(s.shard_dir) for s in shards], run_info, duplicates=duplicates)
     prune_shards(out, {s.key for s in shards})
     return RunResult(run_id, out, len(files), len(shards), reused, totals, seconds, workers_seen)
 

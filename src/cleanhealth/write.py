@@ -222,8 +222,16 @@ def check_output_folder(out: Path) -> None:
         raise CleanhealthError(Errors.E303.format(path=out, detail="permission denied"))
 
 
-def commit_run(out: Path, run_id: str, shard_dirs: list[Path], run_info: dict) -> Path:
-    """Assemble the finished shards into a run and switch `current` to it atomically."""
+def commit_run(out: Path, run_id: str, shard_dirs: list[Path], run_info: dict,
+               duplicates: dict[str, tuple[str, float]] | None = None) -> Path:
+    """Assemble the finished shards into a run and switch `current` to it atomically.
+
+    `duplicates` (doc_id -> (original doc_id, similarity), from dedup.find_duplicates)
+    is written into the run's copy of each documents file that holds one; shard files
+    themselves are never changed, so later runs can still reuse them.
+    """
+    from .dedup import mark_duplicates
+
     state = out / STATE_DIR
     run_dir = state / "runs" / run_id
     if run_dir.exists():
@@ -231,7 +239,10 @@ def commit_run(out: Path, run_id: str, shard_dirs: list[Path], run_info: dict) -
     for name in TABLES:
         (run_dir / name).mkdir(parents=True)
         for index, shard_dir in enumerate(shard_dirs):
-            _link_or_copy(shard_dir / f"{name}.parquet", run_dir / name / f"part-{index:05d}.parquet")
+            src, dst = shard_dir / f"{name}.parquet", run_dir / name / f"part-{index:05d}.parquet"
+            if name == "documents" and duplicates and mark_duplicates(src, dst, duplicates):
+                continue
+            _link_or_copy(src, dst)
     _write_json_atomic(run_dir / RUN_FILE, run_info)
     _switch_symlink(state / "current", Path("runs") / run_id)
     for name in (*TABLES, RUN_FILE):
