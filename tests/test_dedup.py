@@ -83,3 +83,27 @@ def test_find_duplicates_reads_shards_in_order_and_mark_rewrites_a_copy(tmp_path
     assert pd.isna(table.loc["e", "duplicate_of"]) and FLAG_DUPLICATE not in table.loc["e", "flags"]
     assert pq.read_schema(out) == pq.read_schema(paths[1])
     assert pd.read_parquet(paths[1])["duplicate_of"].isna().all()  # the shard file is untouched
+
+
+def test_a_run_marks_duplicates_and_keeps_shards_reusable(tmp_path):
+    import cleanhealth
+    from cleanhealth.pipeline import Options
+    from cleanhealth.run import run
+
+    from hostile_corpus import html_page, paragraphs
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    page = html_page(paragraphs(LONG, 2), "Sciatica")
+    for name in ("a.html", "b.html"):
+        (inp / name).write_text(page)
+    (inp / "c.html").write_text(page.replace("Sciatica is pain", "Updated 2024. Sciatica is pain"))
+    (inp / "d.html").write_text(html_page(paragraphs(ARTICLE_2 * 2), "Diabetes"))
+    for attempt in range(2):  # the second run reuses every shard and must mark them again
+        result = run(inp, tmp_path / "out", Options(tag_entities=False))
+        docs = cleanhealth.load(tmp_path / "out").documents.set_index("source")
+        original = docs.loc["a.html", "doc_id"]
+        assert list(docs["duplicate_of"].fillna("")) == ["", original, original, ""]
+        assert [FLAG_DUPLICATE in f for f in docs["flags"]] == [False, True, True, False]
+        assert result.counts["duplicates"] == 2
+    assert result.reused_shards == result.shards
