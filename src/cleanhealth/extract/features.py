@@ -14,7 +14,6 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -63,8 +62,9 @@ class SegInfo:
 CACHE_MAX_CHARS = 300
 
 
-def _local(text: str, lex: Lexicon) -> tuple[SegInfo, np.ndarray]:
-    """Facts and features that depend on the segment's text alone."""
+def _local(text: str, lex: Lexicon, present: tuple | None = None) -> tuple[SegInfo, np.ndarray]:
+    """Facts and features that depend on the segment's text alone (`present`, the
+    page's lexicon anchors, only saves work: see Lexicon.page_anchors)."""
     norm = normalise(text)
     tokens = WORD.findall(norm)
     words = len(tokens)
@@ -73,7 +73,7 @@ def _local(text: str, lex: Lexicon) -> tuple[SegInfo, np.ndarray]:
     title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
     stops = sum(1 for t in tokens if t in lex.stopwords) / words if words else 0.0
     terminal = bool(TERMINAL.search(text))
-    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words)
+    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words, present)
     info = SegInfo(norm, words, tokens, terminal, words >= PROSE_WORDS and terminal, title, stops,
                    line_reason, strong_reason, phrases, zlib.crc32(" ".join(tokens).encode("utf-8", "replace")))
     nchar = len(text)
@@ -103,7 +103,10 @@ def _local(text: str, lex: Lexicon) -> tuple[SegInfo, np.ndarray]:
     return info, np.array(f + lexf, dtype=np.float64)
 
 
-_local_cached = lru_cache(maxsize=1 << 16)(_local)
+# Per-process cache of _local results by (text, lexicon); cleared when it reaches
+# CACHE_MAX_ENTRIES (a bound on memory; the hit rate comes from recurring template lines).
+CACHE_MAX_ENTRIES = 1 << 16
+_CACHE: dict[tuple[str, int], tuple[SegInfo, np.ndarray]] = {}
 N_LOCAL = 13 + len(WORD_BINS)  # + 3 lexicon blocks
 STOP_COL = 4
 TITLE_COL = 5
@@ -113,9 +116,20 @@ N_POSITION = 18
 def analyse(segs: list[Segment], lex: Lexicon) -> tuple[list[SegInfo], list[np.ndarray]]:
     infos: list[SegInfo] = []
     rows: list[np.ndarray] = []
+    present = lex.page_anchors(normalise("\n".join(seg.text for seg in segs))) if segs else None
+    lex_id = id(lex)
     for seg in segs:
         text = seg.text
-        info, row = _local_cached(text, lex) if len(text) <= CACHE_MAX_CHARS else _local(text, lex)
+        if len(text) <= CACHE_MAX_CHARS:
+            key = (text, lex_id)
+            hit = _CACHE.get(key)
+            if hit is None:
+                if len(_CACHE) >= CACHE_MAX_ENTRIES:
+                    _CACHE.clear()
+                hit = _CACHE[key] = _local(text, lex, present)
+            info, row = hit
+        else:
+            info, row = _local(text, lex, present)
         infos.append(info)
         rows.append(row)
     return infos, rows

@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from re import _constants as _sre
+from re import _parser as _sre_parse
 
 from ..reasons import check_reason
 
@@ -35,6 +37,13 @@ class ReasonPatterns:
     line: re.Pattern[str] | None
     phrase: re.Pattern[str] | None
     strong: re.Pattern[str] | None
+    # Keyword prefilter for `phrase` (None: no usable anchor, always search): every match
+    # of `phrase` contains one of these literal strings, or a digit when `anchor_digit`.
+    # A segment (or a whole page) holding none of them cannot match, so the regex scan,
+    # the costly part of the cleaner, is skipped. Derived from the patterns themselves
+    # (see _anchors), so it never changes which segments match.
+    anchors: tuple[str, ...] | None = None
+    anchor_digit: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,8 +63,25 @@ class Lexicon:
     def names(self) -> tuple[str, ...]:
         return tuple(r.reason for r in self.reasons)
 
-    def match(self, norm: str, trimmed: str, words: int) -> tuple[str | None, str | None, tuple[str, ...]]:
-        """(line reason, strong reason, phrase reasons) of a normalised segment."""
+    def page_anchors(self, page_norm: str) -> tuple[tuple[str, ...] | None, ...]:
+        """Per reason, the anchors present in the page (a cheap whole-page pass that
+        leaves each segment only a few substring checks); None where a reason has no
+        prefilter. A hint for `match`: results are the same with or without it."""
+        has_digit = _DIGIT.search(page_norm) is not None
+        out: list[tuple[str, ...] | None] = []
+        for rp in self.reasons:
+            if rp.anchors is None or (rp.anchor_digit and has_digit):
+                out.append(None)
+            else:
+                out.append(tuple(a for a in rp.anchors if a in page_norm))
+        return tuple(out)
+
+    def match(self, norm: str, trimmed: str, words: int,
+              present: tuple[tuple[str, ...] | None, ...] | None = None
+              ) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """(line reason, strong reason, phrase reasons) of a normalised segment.
+
+        `present` (from page_anchors on the page holding the segment) only saves work."""
         if words > self.longest or self.max_words is None:
             return None, None, ()
         mw = self.max_words
@@ -74,9 +100,23 @@ class Lexicon:
         # Boilerplate phrases sit early in a boilerplate block; scanning only the head of
         # a long segment keeps the cost per segment bounded (regex scans are linear).
         norm = norm[:PHRASE_SCAN_CHARS]
-        for rp in self.reasons:
+        digit: bool | None = None
+        for i, rp in enumerate(self.reasons):
             if words > rp.max_words:
                 continue
+            if rp.anchors is not None:
+                found = False
+                for a in (rp.anchors if present is None or present[i] is None else present[i]):
+                    if a in norm:
+                        found = True
+                        break
+                if not found:
+                    if not rp.anchor_digit:
+                        continue  # no anchor: the pattern cannot match
+                    if digit is None:
+                        digit = _DIGIT.search(norm) is not None
+                    if not digit:
+                        continue
             # `phrase` includes every `strong` pattern (see load_lexicon), so the
             # decisive check only runs on the few segments with a phrase hit.
             if rp.phrase is not None and rp.phrase.search(norm):
@@ -84,6 +124,65 @@ class Lexicon:
                 if strong is None and rp.strong is not None and rp.strong.search(norm):
                     strong = rp.reason
         return line, strong, tuple(phrases)
+
+
+_DIGIT = re.compile(r"\d")
+# Anchors that are common words select nothing; they are avoided when a branch has others.
+_COMMON = frozenset({"a", "an", "the", "to", "of", "in", "on", "by", "for", "and", "or", "is", "are", "be",
+                     "we", "you", "your", "our", "us", "it", "this", "that", "with", "from", "at", "as"})
+
+
+def _is_digit_class(op: object, av: object) -> bool:
+    if op is _sre.IN:
+        return all(o is _sre.CATEGORY and v is _sre.CATEGORY_DIGIT for o, v in av)  # type: ignore[attr-defined]
+    return op is _sre.MAX_REPEAT and av[0] >= 1 and len(av[2]) == 1 and _is_digit_class(*av[2][0])  # type: ignore[index]
+
+
+def _anchors(seq: list, lead: str = "") -> set[str] | None:
+    """A set of literal strings one of which every match of `seq` contains ('' stands
+    for 'a digit'), or None. `lead` is a literal that precedes `seq` in every match
+    (the common prefix the regex parser factors out of 'a(ccept|llow)')."""
+    best: set[str] | None = None
+    best_score = float("-inf")
+
+    def offer(keys: set[str]) -> None:
+        nonlocal best, best_score
+        # long, uncommon literals are selective; a digit is a weak anchor
+        score = min((len(k.strip()) - (20 if k.strip() in _COMMON else 0)) if k else -15 for k in keys) - len(keys) / 2
+        if score > best_score:
+            best, best_score = keys, score
+
+    run = lead
+    for op, av in list(seq):
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if op is _sre.BRANCH:
+            sets = [_anchors(b, run) for b in av[1]]
+            if all(x is not None for x in sets):
+                offer(set().union(*sets))  # type: ignore[arg-type]
+        elif op is _sre.SUBPATTERN:
+            inner = _anchors(av[3], run)
+            if inner is not None:
+                offer(inner)
+        elif _is_digit_class(op, av):
+            offer({""})
+        if run.strip():
+            offer({run})
+        run = ""
+    if run.strip():
+        offer({run})
+    return best
+
+
+def _prefilter(pattern: re.Pattern[str] | None) -> tuple[tuple[str, ...] | None, bool]:
+    """(anchors, needs a digit) for a phrase pattern; (None, False) when none is found."""
+    if pattern is None or pattern.flags & re.IGNORECASE:
+        return None, False
+    keys = _anchors(_sre_parse.parse(pattern.pattern))
+    if keys is None:
+        return None, False
+    return tuple(sorted((k for k in keys if k), key=len, reverse=True)), "" in keys
 
 
 def _which(m: re.Match[str]) -> str | None:
@@ -133,12 +232,16 @@ def load_lexicon() -> Lexicon:
     data = tomllib.loads(_read("boilerplate.toml"))
     reasons = []
     for reason, spec in data.items():
+        phrase = _compile(spec.get("phrase", []) + spec.get("strong", []), full=False)
+        anchors, digit = _prefilter(phrase)
         reasons.append(ReasonPatterns(
             reason=check_reason(reason),
             max_words=int(spec.get("max_words", 40)),
             line=_compile(spec.get("line", []), full=True),
-            phrase=_compile(spec.get("phrase", []) + spec.get("strong", []), full=False),
+            phrase=phrase,
             strong=_compile(spec.get("strong", []), full=False),
+            anchors=anchors,
+            anchor_digit=digit,
         ))
     spam = _compile(_lines("boilerplate_spam.txt"), full=False)
     spam = re.compile(rf"\b(?:{spam.pattern})\b") if spam else None
