@@ -9,6 +9,7 @@ parent only collects small summaries.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -23,12 +24,14 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .document import STATUS_FAILED, STATUS_OK, Document, Page
+from .document import FORMAT_HTML, FORMAT_TEXT, STATUS_FAILED, STATUS_OK, Document, Page
 from .errors import CleanhealthError, Errors
 from .dedup import find_duplicates
 from .executors import make_executor
 from .pipeline import Options, RunContext, build_stages, process_page
-from .read import ReadLimits, discover, read_file, relative_source
+from .extract.text import build_template_lines
+from .read import GZIP_MAGIC, SNIFF_BYTES, ReadLimits, discover, read_file, relative_source, sniff_format
+from .tag import vocabulary_versions
 from .write import (
     STATE_DIR,
     ShardWriter,
@@ -93,9 +96,28 @@ class Progress:
     summary: ShardSummary | None = None  # set when a whole shard finished
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """Hash of cleanhealth's own code and data files and of its dependencies' versions.
+
+    Part of every shard key, so a rerun after upgrading cleanhealth, editing a pattern
+    list, or installing a new trafilatura or vocabulary package reprocesses the pages
+    instead of reusing shards made by the old code.
+    """
+    digest = hashlib.sha1()
+    package_dir = Path(__file__).resolve().parent
+    for path in sorted(package_dir.rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package_dir).as_posix().encode() + b"\x00")
+            digest.update(path.read_bytes())
+    digest.update(json.dumps(package_versions(), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
 def options_digest(options: Options, context: RunContext) -> str:
     payload = json.dumps({"version": __version__, "options": options.as_dict()}, sort_keys=True, default=str)
     digest = hashlib.sha1(payload.encode())
+    digest.update(code_fingerprint().encode())
     for line_hash in sorted(context.template_lines):
         digest.update(line_hash.to_bytes(8, "little", signed=True))
     return digest.hexdigest()
@@ -452,7 +474,9 @@ def _run_planned(input_dir: Path, out: Path, options: Options, files: list[Path]
                  on_plan: Callable[[int], None] | None,
                  page_fn: Callable[[Page, RunContext], Document],
                  context: RunContext | None, started: float) -> RunResult:
-    context = context or RunContext(options=options)
+    if context is None:
+        limits = ReadLimits.from_options(options)
+        context = RunContext(options=options, template_lines=template_lines_of(files, input_dir, limits))
     digest = options_digest(options, context)
     shards = plan_shards(input_dir, files, out, digest, shard_files, shard_bytes)
     if on_plan:
@@ -513,10 +537,35 @@ def _run_planned(input_dir: Path, out: Path, options: Options, files: list[Path]
         "counts": dict(sorted(totals.items())),
         "seconds": round(seconds, 3),
         "versions": package_versions(),
+        "vocabularies": vocabulary_versions() if options.tag_entities else {},
+        "template_lines": len(context.template_lines),
     }
     commit_run(out, run_id, [Path(s.shard_dir) for s in shards], run_info, duplicates=duplicates)
     prune_shards(out, {s.key for s in shards})
     return RunResult(run_id, out, len(files), len(shards), reused, totals, seconds, workers_seen)
+
+
+def template_lines_of(files: list[Path], root: Path, limits: ReadLimits) -> frozenset[int]:
+    """The corpus pre-pass: lines of text dumps that recur across many pages of the run.
+
+    Only text-dump pages take part (HTML pages carry their template in markup, which the
+    HTML extractor uses instead), and a file is decoded only when its first bytes are
+    not HTML, so the pre-pass costs little on an HTML crawl.
+    """
+    def texts() -> Iterator[str]:
+        for path in files:
+            try:
+                with path.open("rb") as fh:
+                    head = fh.read(SNIFF_BYTES)
+            except OSError:
+                continue
+            if not head.startswith(GZIP_MAGIC) and sniff_format(head.decode("utf-8", "replace")) == FORMAT_HTML:
+                continue
+            for page in read_file(path, root, limits):
+                if page.format == FORMAT_TEXT and page.content:
+                    yield page.content
+
+    return build_template_lines(texts())
 
 
 def package_versions() -> dict[str, str]:
