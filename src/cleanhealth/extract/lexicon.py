@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from re import _constants as _sre
 from re import _parser as _sre_parse
@@ -19,7 +19,7 @@ from re import _parser as _sre_parse
 from ..reasons import check_reason
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
-_SPACE = re.compile(r"\s+")
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items())
 # Characters trimmed from both ends before whole-segment matching ('Share:', '» Home').
 _EDGE = " \t|:•·-–—>»›<«‹*#.,;!?()[]{}\"'"
 
@@ -58,36 +58,62 @@ class Lexicon:
     phrase_all: re.Pattern[str] | None = None
     max_words: dict[str, int] | None = None
     longest: int = 0
+    # `line_all` restricted to the patterns of unbounded length, and the longest match
+    # of all the others: the cheap path for long segments (see match)
+    line_unbounded: re.Pattern[str] | None = None
+    line_bounded_max: int = 1 << 30
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(r.reason for r in self.reasons)
 
-    def page_anchors(self, page_norm: str) -> tuple[tuple[str, ...] | None, ...]:
-        """Per reason, the anchors present in the page (a cheap whole-page pass that
-        leaves each segment only a few substring checks); None where a reason has no
-        prefilter. A hint for `match`: results are the same with or without it."""
+    @cached_property
+    def _anchor_plan(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every anchor once, shortest first, with the shorter anchors it contains: an
+        anchor holding an absent one is absent too, without scanning the page again."""
+        every = sorted({a for r in self.reasons if r.anchors for a in r.anchors}, key=lambda a: (len(a), a))
+        return tuple((a, tuple(b for b in every if len(b) < len(a) and b in a)) for a in every)
+
+    @cached_property
+    def _full_plan(self) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...]:
+        return tuple((rp, rp.anchors) for rp in self.reasons)
+
+    def page_anchors(self, page_norm: str) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...]:
+        """The phrase searches worth running on this page's segments: per reason, in
+        lexicon order, the anchors present in the page (None: search every segment).
+        Reasons none of whose anchors occur in the page are left out. A cheap
+        whole-page pass that leaves each segment a few substring checks; a hint for
+        `match`, whose results are the same with or without it."""
         has_digit = _DIGIT.search(page_norm) is not None
-        out: list[tuple[str, ...] | None] = []
+        absent: set[str] = set()
+        for a, inner in self._anchor_plan:
+            if any(b in absent for b in inner) or a not in page_norm:
+                absent.add(a)
+        plan: list[tuple[ReasonPatterns, tuple[str, ...] | None]] = []
         for rp in self.reasons:
-            if rp.anchors is None or (rp.anchor_digit and has_digit):
-                out.append(None)
-            else:
-                out.append(tuple(a for a in rp.anchors if a in page_norm))
-        return tuple(out)
+            if rp.anchors is None:
+                plan.append((rp, None))
+                continue
+            here = tuple(a for a in rp.anchors if a not in absent)
+            if here or (rp.anchor_digit and has_digit):
+                plan.append((rp, here))
+        return tuple(plan)
 
     def match(self, norm: str, trimmed: str, words: int,
-              present: tuple[tuple[str, ...] | None, ...] | None = None
+              plan: tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...] | None = None
               ) -> tuple[str | None, str | None, tuple[str, ...]]:
         """(line reason, strong reason, phrase reasons) of a normalised segment.
 
-        `present` (from page_anchors on the page holding the segment) only saves work."""
+        `plan` (page_anchors of the page holding the segment) only saves work."""
         if words > self.longest or self.max_words is None:
             return None, None, ()
         mw = self.max_words
         line = strong = None
         if self.line_all is not None:
-            m = self.line_all.fullmatch(trimmed)
+            # a segment longer than any bounded interface string can only match the
+            # unbounded patterns ('a b c d e f'): same first match, far fewer branches
+            lines = self.line_all if len(trimmed) <= self.line_bounded_max else self.line_unbounded
+            m = lines.fullmatch(trimmed) if lines is not None else None
             if m:
                 line = _which(m)
                 if line and words > mw[line]:
@@ -101,18 +127,16 @@ class Lexicon:
         # a long segment keeps the cost per segment bounded (regex scans are linear).
         norm = norm[:PHRASE_SCAN_CHARS]
         digit: bool | None = None
-        for i, rp in enumerate(self.reasons):
+        for rp, anchors in (self._full_plan if plan is None else plan):
             if words > rp.max_words:
                 continue
-            if rp.anchors is not None:
-                found = False
-                for a in (rp.anchors if present is None or present[i] is None else present[i]):
+            if anchors is not None:
+                for a in anchors:
                     if a in norm:
-                        found = True
                         break
-                if not found:
+                else:  # no anchor: the pattern cannot match (the costly scan is skipped)
                     if not rp.anchor_digit:
-                        continue  # no anchor: the pattern cannot match
+                        continue
                     if digit is None:
                         digit = _DIGIT.search(norm) is not None
                     if not digit:
@@ -185,6 +209,53 @@ def _prefilter(pattern: re.Pattern[str] | None) -> tuple[tuple[str, ...] | None,
     return tuple(sorted((k for k in keys if k), key=len, reverse=True)), "" in keys
 
 
+def _branches(pattern: re.Pattern[str]) -> list[str]:
+    """The top-level alternatives of a pattern built by _compile ('(?:(?:a)|(?:b))')."""
+    parts, depth, cur, esc, cls = [], 0, "", False, False
+    body = pattern.pattern[3:-1]  # strip the outer (?: )
+    for ch in body:
+        if esc:
+            cur += ch
+            esc = False
+            continue
+        if ch == "\\":
+            esc = True
+        elif cls:
+            cls = ch != "]"
+        elif ch == "[":
+            cls = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    parts.append(cur)
+    return parts
+
+
+def _width(pattern: re.Pattern[str] | None) -> tuple[int, list[str]]:
+    """(longest match of the bounded alternatives, the unbounded alternatives)."""
+    if pattern is None:
+        return 0, []
+    longest, unbounded = 0, []
+    for part in _branches(pattern):
+        hi = _sre_parse.parse(part).getwidth()[1]
+        if hi >= _sre.MAXREPEAT:
+            unbounded.append(part)
+        else:
+            longest = max(longest, hi)
+    return longest, unbounded
+
+
+def _unbounded(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    parts = _width(pattern)[1]
+    return re.compile(f"(?:{'|'.join(parts)})") if parts else None
+
+
 def _which(m: re.Match[str]) -> str | None:
     for name, value in m.groupdict().items():
         if value is not None:
@@ -198,14 +269,16 @@ def _combine(parts: list[tuple[str, re.Pattern[str] | None]], *, full: bool) -> 
         return None
     return re.compile(f"(?:{body})")
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(r.reason for r in self.reasons)
-
 
 def normalise(text: str) -> str:
     """Lower-case, straight quotes, folded whitespace: the form patterns are written for."""
-    return _SPACE.sub(" ", text.translate(_QUOTES).lower()).strip()
+    if not text.isascii():  # every character _QUOTES maps is non-ASCII
+        # a few str.replace calls beat str.translate, which looks up every character
+        for old, new in _QUOTE_PAIRS:
+            if old in text:
+                text = text.replace(old, new)
+    # str.split() splits on exactly the characters \s matches in a str pattern
+    return " ".join(text.lower().split())
 
 
 def trim(norm: str) -> str:
@@ -248,6 +321,8 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         tuple(reasons), spam, frozenset(_lines("boilerplate_stopwords.txt")),
         line_all=_combine([(r.reason, r.line) for r in reasons], full=True),
+        line_unbounded=_combine([(r.reason, _unbounded(r.line)) for r in reasons], full=True),
+        line_bounded_max=max((_width(r.line)[0] for r in reasons if r.line is not None), default=0),
         strong_all=_combine([(r.reason, r.strong) for r in reasons], full=False),
         phrase_all=_combine([(r.reason, r.phrase) for r in reasons], full=False),
         max_words={r.reason: r.max_words for r in reasons},

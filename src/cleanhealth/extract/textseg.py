@@ -71,9 +71,9 @@ def segment(raw: str) -> list[Segment]:
             continue
         lead = len(body) - len(body.lstrip())
         start = pos + lead
-        pieces = _split_line(stripped)
+        pieces, runon = _split_line(stripped)
         n = len(pieces)
-        runon = n > 1 and len(stripped) >= RUNON_MIN_CHARS and _is_runon(stripped)
+        runon = runon and n > 1
         for k, (a, b) in enumerate(pieces):
             text = stripped[a:b]
             inner = len(text) - len(text.lstrip())
@@ -98,9 +98,10 @@ def _is_runon(line: str) -> bool:
     return joins * 1000 / max(len(line), 1) >= RUNON_GLUE_PER_KCHAR
 
 
-def _split_line(line: str) -> list[tuple[int, int]]:
-    """Spans of `line` to use as segments."""
-    if len(line) >= RUNON_MIN_CHARS and _is_runon(line):
+def _split_line(line: str) -> tuple[list[tuple[int, int]], bool]:
+    """Spans of `line` to use as segments, and whether the line is run-on text."""
+    runon = len(line) >= RUNON_MIN_CHARS and _is_runon(line)
+    if runon:
         spans = _cut(line, GLUE)
     else:
         spans = [(0, len(line))]
@@ -110,7 +111,7 @@ def _split_line(line: str) -> list[tuple[int, int]]:
             result.extend(_sentence_groups(line, a, b))
         else:
             result.append((a, b))
-    return result
+    return result, runon
 
 
 def _cut(line: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
