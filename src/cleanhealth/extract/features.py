@@ -62,24 +62,25 @@ class SegInfo:
 CACHE_MAX_CHARS = 300
 
 
-def _local(text: str, lex: Lexicon, present: tuple | None = None) -> tuple[SegInfo, np.ndarray]:
-    """Facts and features that depend on the segment's text alone (`present`, the
-    page's lexicon anchors, only saves work: see Lexicon.page_anchors)."""
+def _local(text: str, lex: Lexicon) -> tuple[SegInfo, list[float]]:
+    """Facts and features that depend on the segment's text alone."""
     norm = normalise(text)
     tokens = WORD.findall(norm)
     words = len(tokens)
     split = text.split()
     alpha = [w for w in split if w[:1].isalpha()]
-    title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
-    stops = sum(1 for t in tokens if t in lex.stopwords) / words if words else 0.0
+    title = len([1 for w in alpha if w[0].isupper()]) / len(alpha) if alpha else 0.0
+    stopwords = lex.stopwords
+    stops = len([1 for t in tokens if t in stopwords]) / words if words else 0.0
     terminal = bool(TERMINAL.search(text))
-    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words, present)
+    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words)
     info = SegInfo(norm, words, tokens, terminal, words >= PROSE_WORDS and terminal, title, stops,
                    line_reason, strong_reason, phrases, zlib.crc32(" ".join(tokens).encode("utf-8", "replace")))
     nchar = len(text)
-    upper_words = [w for w in split if len(w) > 1 and w.isalpha()]
-    caps = sum(1 for w in upper_words if w.isupper()) / len(upper_words) if upper_words else 0.0
-    mean_len = sum(len(t) for t in tokens) / words if words else 0.0
+    # an all-letter word starts with a letter: the alphabetic words are among `alpha`
+    upper_words = [w for w in alpha if len(w) > 1 and w.isalpha()]
+    caps = len([1 for w in upper_words if w.isupper()]) / len(upper_words) if upper_words else 0.0
+    mean_len = sum(map(len, tokens)) / words if words else 0.0
     reasons = lex.names
     nlex = len(reasons)
     ndigits = len(DIGIT.findall(text))
@@ -100,23 +101,22 @@ def _local(text: str, lex: Lexicon, present: tuple | None = None) -> tuple[SegIn
         lexf[nlex + reasons.index(strong_reason)] = 1.0
     for r in phrases:
         lexf[2 * nlex + reasons.index(r)] = 1.0
-    return info, np.array(f + lexf, dtype=np.float64)
+    return info, f + lexf  # rows become one array per page (stage1_features)
 
 
 # Per-process cache of _local results by (text, lexicon); cleared when it reaches
 # CACHE_MAX_ENTRIES (a bound on memory; the hit rate comes from recurring template lines).
 CACHE_MAX_ENTRIES = 1 << 16
-_CACHE: dict[tuple[str, int], tuple[SegInfo, np.ndarray]] = {}
+_CACHE: dict[tuple[str, int], tuple[SegInfo, list[float]]] = {}
 N_LOCAL = 13 + len(WORD_BINS)  # + 3 lexicon blocks
 STOP_COL = 4
 TITLE_COL = 5
 N_POSITION = 18
 
 
-def analyse(segs: list[Segment], lex: Lexicon) -> tuple[list[SegInfo], list[np.ndarray]]:
+def analyse(segs: list[Segment], lex: Lexicon) -> tuple[list[SegInfo], list[list[float]]]:
     infos: list[SegInfo] = []
-    rows: list[np.ndarray] = []
-    present = lex.page_anchors(normalise("\n".join(seg.text for seg in segs))) if segs else None
+    rows: list[list[float]] = []
     lex_id = id(lex)
     for seg in segs:
         text = seg.text
@@ -126,22 +126,22 @@ def analyse(segs: list[Segment], lex: Lexicon) -> tuple[list[SegInfo], list[np.n
             if hit is None:
                 if len(_CACHE) >= CACHE_MAX_ENTRIES:
                     _CACHE.clear()
-                hit = _CACHE[key] = _local(text, lex, present)
+                hit = _CACHE[key] = _local(text, lex)
             info, row = hit
         else:
-            info, row = _local(text, lex, present)
+            info, row = _local(text, lex)
         infos.append(info)
         rows.append(row)
     return infos, rows
 
 
-def stage1_features(segs: list[Segment], infos: list[SegInfo], local: list[np.ndarray], *, raw_len: int,
+def stage1_features(segs: list[Segment], infos: list[SegInfo], local: list[list[float]], *, raw_len: int,
                     template_lines: frozenset[int], stopwords_stripped: bool, title_tokens: set[str],
                     has_title: bool) -> np.ndarray:
     n = len(segs)
     if n == 0:
         return np.zeros((0, 0))
-    loc = np.vstack(local)
+    loc = np.array(local, dtype=np.float64)
     if stopwords_stripped:
         # the page's stop words were removed: estimate prose-likeness from capitalisation
         loc[:, STOP_COL] = 0.45 * (1.0 - loc[:, TITLE_COL])

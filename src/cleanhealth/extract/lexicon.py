@@ -39,7 +39,7 @@ class ReasonPatterns:
     strong: re.Pattern[str] | None
     # Keyword prefilter for `phrase` (None: no usable anchor, always search): every match
     # of `phrase` contains one of these literal strings, or a digit when `anchor_digit`.
-    # A segment (or a whole page) holding none of them cannot match, so the regex scan,
+    # A segment holding none of them cannot match, so the regex scan,
     # the costly part of the cleaner, is skipped. Derived from the patterns themselves
     # (see _anchors), so it never changes which segments match.
     anchors: tuple[str, ...] | None = None
@@ -58,6 +58,8 @@ class Lexicon:
     phrase_all: re.Pattern[str] | None = None
     max_words: dict[str, int] | None = None
     longest: int = 0
+    # Keyword prefilter for `spam` (see ReasonPatterns.anchors); None: always search.
+    spam_anchors: tuple[str, ...] | None = None
     # `line_all` restricted to the patterns of unbounded length, and the longest match
     # of all the others: the cheap path for long segments (see match)
     line_unbounded: re.Pattern[str] | None = None
@@ -67,44 +69,21 @@ class Lexicon:
     def names(self) -> tuple[str, ...]:
         return tuple(r.reason for r in self.reasons)
 
-    @cached_property
-    def _anchor_plan(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Every anchor once, shortest first, with the shorter anchors it contains: an
-        anchor holding an absent one is absent too, without scanning the page again."""
-        every = sorted({a for r in self.reasons if r.anchors for a in r.anchors}, key=lambda a: (len(a), a))
-        return tuple((a, tuple(b for b in every if len(b) < len(a) and b in a)) for a in every)
+    def spam_possible(self, lowered: str) -> bool:
+        """Whether `spam` can match in this lower-cased text (False: skip the scan).
+        The anchors are ASCII, so a text holding none of them has no slice that does."""
+        if self.spam is None:
+            return False
+        if self.spam_anchors is None:
+            return True
+        return any(a in lowered for a in self.spam_anchors)
 
     @cached_property
     def _full_plan(self) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...]:
         return tuple((rp, rp.anchors) for rp in self.reasons)
 
-    def page_anchors(self, page_norm: str) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...]:
-        """The phrase searches worth running on this page's segments: per reason, in
-        lexicon order, the anchors present in the page (None: search every segment).
-        Reasons none of whose anchors occur in the page are left out. A cheap
-        whole-page pass that leaves each segment a few substring checks; a hint for
-        `match`, whose results are the same with or without it."""
-        has_digit = _DIGIT.search(page_norm) is not None
-        absent: set[str] = set()
-        for a, inner in self._anchor_plan:
-            if any(b in absent for b in inner) or a not in page_norm:
-                absent.add(a)
-        plan: list[tuple[ReasonPatterns, tuple[str, ...] | None]] = []
-        for rp in self.reasons:
-            if rp.anchors is None:
-                plan.append((rp, None))
-                continue
-            here = tuple(a for a in rp.anchors if a not in absent)
-            if here or (rp.anchor_digit and has_digit):
-                plan.append((rp, here))
-        return tuple(plan)
-
-    def match(self, norm: str, trimmed: str, words: int,
-              plan: tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...] | None = None
-              ) -> tuple[str | None, str | None, tuple[str, ...]]:
-        """(line reason, strong reason, phrase reasons) of a normalised segment.
-
-        `plan` (page_anchors of the page holding the segment) only saves work."""
+    def match(self, norm: str, trimmed: str, words: int) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """(line reason, strong reason, phrase reasons) of a normalised segment."""
         if words > self.longest or self.max_words is None:
             return None, None, ()
         mw = self.max_words
@@ -127,7 +106,7 @@ class Lexicon:
         # a long segment keeps the cost per segment bounded (regex scans are linear).
         norm = norm[:PHRASE_SCAN_CHARS]
         digit: bool | None = None
-        for rp, anchors in (self._full_plan if plan is None else plan):
+        for rp, anchors in self._full_plan:
             if words > rp.max_words:
                 continue
             if anchors is not None:
@@ -151,6 +130,7 @@ class Lexicon:
 
 
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
 # Anchors that are common words select nothing; they are avoided when a branch has others.
 _COMMON = frozenset({"a", "an", "the", "to", "of", "in", "on", "by", "for", "and", "or", "is", "are", "be",
                      "we", "you", "your", "our", "us", "it", "this", "that", "with", "from", "at", "as"})
@@ -318,6 +298,9 @@ def load_lexicon() -> Lexicon:
         ))
     spam = _compile(_lines("boilerplate_spam.txt"), full=False)
     spam = re.compile(rf"\b(?:{spam.pattern})\b") if spam else None
+    spam_anchors, spam_digit = _prefilter(spam)
+    if spam_digit or (spam_anchors is not None and not all(a.isascii() for a in spam_anchors)):
+        spam_anchors = None
     return Lexicon(
         tuple(reasons), spam, frozenset(_lines("boilerplate_stopwords.txt")),
         line_all=_combine([(r.reason, r.line) for r in reasons], full=True),
@@ -325,6 +308,7 @@ def load_lexicon() -> Lexicon:
         line_bounded_max=max((_width(r.line)[0] for r in reasons if r.line is not None), default=0),
         strong_all=_combine([(r.reason, r.strong) for r in reasons], full=False),
         phrase_all=_combine([(r.reason, r.phrase) for r in reasons], full=False),
+        spam_anchors=spam_anchors,
         max_words={r.reason: r.max_words for r in reasons},
         longest=max((r.max_words for r in reasons), default=0),
     )

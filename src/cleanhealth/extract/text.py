@@ -125,8 +125,9 @@ class TextExtractor:
             doc.blocks = []
             return doc
         decision = _Decision(prep, self._probabilities(prep))
-        if self.lexicon.spam is not None:
-            found = Counter(_spam_key(m.group(0)) for m in self.lexicon.spam.finditer(raw.lower()))
+        decision.spam_possible = self.lexicon.spam_possible(raw.lower())
+        if decision.spam_possible:
+            found = Counter(_spam_key(m.group(0)) for m in self.lexicon.spam.finditer(raw.lower()))  # type: ignore[union-attr]
             title = (prep.title or "").lower()
             decision.spam_topics = {t for t, c in found.items() if c > SPAM_MAX_REPEATS or t in title}
         self._apply_rules(decision)
@@ -207,9 +208,9 @@ class TextExtractor:
 
     def _cut_inside(self, doc: Document, stage: "Stage", text: str, info: SegInfo, d: "_Decision") -> str:
         """Cut spam runs and calls to action out of a kept segment, keeping the rest."""
-        if info.words >= 6 and FOREIGN_RUN.search(text) and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
+        if info.words >= 6 and not text.isascii() and FOREIGN_RUN.search(text) and _latin_share(text) >= LATIN_SHARE_FOR_SCRIPT_SPAM:
             text = _cut_spans(doc, stage, text, [m.span() for m in FOREIGN_RUN.finditer(text)], "spam_injection", d)
-        if self.lexicon.spam is not None:
+        if d.spam_possible and self.lexicon.spam is not None:  # no spam anchor in the page: no spam in it
             spans = [m.span() for m in self.lexicon.spam.finditer(text.lower()) if _spam_key(m.group(0)) not in d.spam_topics]
             text = _cut_spans(doc, stage, text, spans, "spam_injection", d)
         if PHONE.search(text) and CALL_SENTENCE.search(text):
@@ -260,6 +261,8 @@ class _Decision:
         self._template: set[int] | None = None
         # spam phrases that are the page's own topic (a page about payday loans)
         self.spam_topics: set[str] = set()
+        # the page holds a spam phrase's anchor (Lexicon.spam_possible): segments are scanned
+        self.spam_possible = False
 
     def template_hits(self, template_lines: frozenset[int]) -> set[int]:
         if self._template is None:
