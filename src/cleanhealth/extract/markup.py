@@ -101,12 +101,33 @@ def attribute_tokens(value: str) -> list[str]:
     return out
 
 
+# chrome_reason answers per (vocabulary, tag, attributes): sites repeat the same markup
+# on every card and row, and the page walks ask about each element up to three times.
+_REASON_CACHE: dict[tuple, tuple[str, str] | None] = {}
+# Cleared when it grows past this many entries (bounds a long run's memory).
+REASON_CACHE_MAX = 200_000
+
+
 def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | None:
     """(reason, rule) if the element's own markup marks it as chrome, else None."""
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in NEVER_CUT:
         return None
     attrib = el.attrib
+    if not attrib:
+        return (vocab.tags[tag], f"tag:{tag}") if tag in vocab.tags else None
+    key = (id(vocab), tag, tuple(attrib.items()))
+    try:
+        return _REASON_CACHE[key]
+    except KeyError:
+        pass
+    if len(_REASON_CACHE) >= REASON_CACHE_MAX:
+        _REASON_CACHE.clear()
+    found = _REASON_CACHE[key] = _chrome_reason(tag, attrib, vocab)
+    return found
+
+
+def _chrome_reason(tag: str, attrib, vocab: Vocabulary) -> tuple[str, str] | None:
     if "hidden" in attrib or attrib.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrib.get("style", "")):
         return "hidden", "hidden"
     if tag in vocab.tags:
