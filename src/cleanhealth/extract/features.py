@@ -73,7 +73,7 @@ def _local(text: str, lex: Lexicon) -> tuple[SegInfo, list[float]]:
     stopwords = lex.stopwords
     stops = len([1 for t in tokens if t in stopwords]) / words if words else 0.0
     terminal = bool(TERMINAL.search(text))
-    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words)
+    line_reason, strong_reason, phrases = lex.match(norm, trim(norm), words, tokens)
     info = SegInfo(norm, words, tokens, terminal, words >= PROSE_WORDS and terminal, title, stops,
                    line_reason, strong_reason, phrases, zlib.crc32(" ".join(tokens).encode("utf-8", "replace")))
     nchar = len(text)

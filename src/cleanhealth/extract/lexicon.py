@@ -44,6 +44,11 @@ class ReasonPatterns:
     # (see _anchors), so it never changes which segments match.
     anchors: tuple[str, ...] | None = None
     anchor_digit: bool = False
+    # The same anchors split for speed: those holding a whole word (letters with a
+    # non-word character on both sides inside the anchor) are found through that word
+    # in the segment's token set; the rest are substring checks.
+    anchor_words: frozenset[str] = frozenset()
+    anchor_rest: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,8 +87,11 @@ class Lexicon:
     def _full_plan(self) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...]:
         return tuple((rp, rp.anchors) for rp in self.reasons)
 
-    def match(self, norm: str, trimmed: str, words: int) -> tuple[str | None, str | None, tuple[str, ...]]:
-        """(line reason, strong reason, phrase reasons) of a normalised segment."""
+    def match(self, norm: str, trimmed: str, words: int,
+              tokens: list[str] | None = None) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """(line reason, strong reason, phrase reasons) of a normalised segment.
+
+        `tokens` (\\w+ runs of `norm`, if the caller has them) only saves work."""
         if words > self.longest or self.max_words is None:
             return None, None, ()
         mw = self.max_words
@@ -106,14 +114,25 @@ class Lexicon:
         # a long segment keeps the cost per segment bounded (regex scans are linear).
         norm = norm[:PHRASE_SCAN_CHARS]
         digit: bool | None = None
+        tokset = set(tokens) if tokens is not None else None
         for rp, anchors in self._full_plan:
             if words > rp.max_words:
                 continue
             if anchors is not None:
-                for a in anchors:
-                    if a in norm:
-                        break
-                else:  # no anchor: the pattern cannot match (the costly scan is skipped)
+                if tokset is not None:
+                    found = not rp.anchor_words.isdisjoint(tokset)
+                    if not found:
+                        for a in rp.anchor_rest:
+                            if a in norm:
+                                found = True
+                                break
+                else:
+                    found = False
+                    for a in anchors:
+                        if a in norm:
+                            found = True
+                            break
+                if not found:  # no anchor: the pattern cannot match (the costly scan is skipped)
                     if not rp.anchor_digit:
                         continue
                     if digit is None:
@@ -177,6 +196,13 @@ def _anchors(seq: list, lead: str = "") -> set[str] | None:
     if run.strip():
         offer({run})
     return best
+
+
+def _inner_word(anchor: str) -> str | None:
+    """The longest word of `anchor` with a non-word character on both sides inside it:
+    in any text holding the anchor, that word is a whole token."""
+    inner = [m.group(0) for m in _WORD.finditer(anchor) if m.start() > 0 and m.end() < len(anchor)]
+    return max(inner, key=len) if inner else None
 
 
 def _prefilter(pattern: re.Pattern[str] | None) -> tuple[tuple[str, ...] | None, bool]:
@@ -295,6 +321,8 @@ def load_lexicon() -> Lexicon:
             strong=_compile(spec.get("strong", []), full=False),
             anchors=anchors,
             anchor_digit=digit,
+            anchor_words=frozenset(w for a in anchors or () for w in [_inner_word(a)] if w),
+            anchor_rest=tuple(a for a in anchors or () if not _inner_word(a)),
         ))
     spam = _compile(_lines("boilerplate_spam.txt"), full=False)
     spam = re.compile(rf"\b(?:{spam.pattern})\b") if spam else None

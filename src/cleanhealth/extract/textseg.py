@@ -74,6 +74,13 @@ def segment(raw: str) -> list[Segment]:
             continue
         lead = len(body) - len(body.lstrip())
         start = pos + lead
+        if len(stripped) < RUNON_MIN_CHARS:  # the common case: the whole line is one segment
+            out.append(Segment(text=stripped, start=start, end=start + len(stripped), line=line_no,
+                               blank_before=blank, list_marker=bool(LIST_MARKER.match(stripped))))
+            blank = False
+            pos += len(line)
+            line_no += 1
+            continue
         pieces, runon = _split_line(stripped)
         n = len(pieces)
         runon = runon and n > 1
