@@ -197,21 +197,23 @@ def stage2_features(f1: np.ndarray, p1: np.ndarray, infos: list[SegInfo]) -> np.
     cs_pw = np.concatenate([[0.0], np.cumsum(p1 * w)])
     cs_w = np.concatenate([[0.0], np.cumsum(w)])
 
-    def wmean(a: int, b: int) -> float:
-        a, b = max(0, a), min(n, b)
-        if b <= a:
-            return 0.5
-        return (cs_pw[b] - cs_pw[a]) / (cs_w[b] - cs_w[a])
-
     region = _best_region(p1, w)
-    extra = np.zeros((n, N_CONTEXT))
-    for k in range(n):
-        extra[k] = [
-            p1[k], pad[k + 2], pad[k + 4], pad[k + 1], pad[k + 5],
-            wmean(k - FAR, k), wmean(k + 1, k + 1 + FAR), wmean(k - 20, k + 21),
-            float(region[0] <= k <= region[1]),
-            min(abs(k - region[0]), abs(k - region[1]), 50) / 50.0 if not region[0] <= k <= region[1] else 0.0,
-        ]
+    k = np.arange(n)
+
+    def wmeans(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = np.maximum(0, a), np.minimum(n, b)
+        out = np.full(n, 0.5)
+        ok = b > a
+        out[ok] = (cs_pw[b[ok]] - cs_pw[a[ok]]) / (cs_w[b[ok]] - cs_w[a[ok]])
+        return out
+
+    inside = (region[0] <= k) & (k <= region[1])
+    extra = np.column_stack([
+        p1, pad[k + 2], pad[k + 4], pad[k + 1], pad[k + 5],
+        wmeans(k - FAR, k), wmeans(k + 1, k + 1 + FAR), wmeans(k - 20, k + 21),
+        inside.astype(np.float64),
+        np.where(inside, 0.0, np.minimum(np.minimum(np.abs(k - region[0]), np.abs(k - region[1])), 50) / 50.0),
+    ]) if n else np.zeros((0, N_CONTEXT))
     return np.hstack([f1, extra])
 
 
