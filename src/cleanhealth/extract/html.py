@@ -671,6 +671,7 @@ def _fold(text: str) -> str:
 _NON_WORD = re.compile(r"\W+")
 
 
+@lru_cache(maxsize=8192)  # the same element texts are keyed by the rescue, the box filter and the audit
 def _key(text: str) -> str:
     """Matching key between tree text and extractor output: letters and digits only
     (trafilatura re-spaces inline formatting: 'Bar: x' comes out as 'Bar : x')."""

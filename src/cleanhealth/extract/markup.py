@@ -52,6 +52,7 @@ NEVER_CUT = frozenset({"html", "body", "main", "article", "h1"})
 SILENT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "link", "meta"})
 
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_DIGIT = re.compile(r"[0-9]")  # parts are ASCII letters and digits only (see _SPLIT)
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Only proper camelCase ('mainNav', 'shareBar', 'AdSlot') is split into words; random
 # capitals ('SmKAyb') are a minifier's hash.
@@ -92,7 +93,7 @@ def attribute_tokens(value: str) -> list[str]:
     """Words of a class/id/aria value: 'mainNav share-bar_top' -> main, nav, share, bar, top."""
     out: list[str] = []
     for part in _SPLIT.split(value):
-        if not part or any(c.isdigit() for c in part):
+        if not part or _DIGIT.search(part):
             continue  # hashed class names ('jXK9ad') are not words
         if _CAMEL_WORDS.fullmatch(part):
             out.extend(t.lower() for t in _CAMEL.findall(part))
