@@ -225,3 +225,24 @@ def test_unrelated_text_appended_twice_is_contamination():
     assert block[:80] not in doc.text
     assert HOST_SENTENCE in doc.text
     assert "contamination" in doc.flags
+
+
+# A multi-paragraph house statement: only its first paragraph carries a lexicon phrase.
+HOUSE_STATEMENT_DUMP = """Plantar Fasciitis: Causes and Treatment
+Editorial Standards
+Every guide on this site follows a strict editorial process and is checked against trusted sources.
+We started as a small team of physiotherapists, and today our writers and our reviewers work together so that we can answer the questions our readers send us every week.
+Plantar fasciitis is inflammation of the thick band of tissue that runs along the bottom of the foot and connects the heel bone to the toes.
+People with plantar fasciitis usually feel a stabbing pain with their first steps in the morning, and the pain tends to ease as they keep moving.
+Stretching the calf and the arch, wearing supportive shoes and resting from running help most people recover within several months.
+"""
+
+
+def test_house_statement_paragraph_after_a_cut_editorial_box_goes_with_it():
+    doc = clean(HOUSE_STATEMENT_DUMP)
+    assert "our readers send us every week" not in doc.text
+    cut = " ".join(r.text for r in doc.removed if r.reason == "editorial_policy")
+    assert "strict editorial process" in cut and "our readers send us every week" in cut
+    # article prose that follows, addressing the reader, stays
+    assert "Plantar fasciitis is inflammation of the thick band of tissue" in doc.text
+    assert "Stretching the calf and the arch" in doc.text

@@ -82,6 +82,13 @@ RESCUE_GAP = 2
 # 'jane says:') with at least this many kept prose words before it and at least
 # COMMENT_MIN_MARKERS markers from there on; only count links ('34 Comments') may come
 # before it (a forum thread, whose posts are the content, has 'X says:' from the top).
+# A paragraph continues a cut editorial or disclosure box when at least this share of
+# its words, and at least HOUSE_VOICE_MIN words, are the site speaking of itself.
+# Article prose addresses the reader ('you'); house statements speak as 'we'.
+HOUSE_REASONS = frozenset({"editorial_policy", "affiliate_disclosure"})
+HOUSE_VOICE = frozenset({"we", "our", "us", "ours", "weve", "were", "we've", "we're", "ourselves"})
+HOUSE_VOICE_MIN = 3
+HOUSE_VOICE_SHARE = 0.05
 COMMENT_ARTICLE_WORDS = 150
 COMMENT_MIN_MARKERS = 2
 COMMENT_MARKER_MAX_WORDS = 15
@@ -135,6 +142,7 @@ class TextExtractor:
         _rescue_prose(decision)
         _cut_link_lists(decision)
         _cut_comment_section(decision)
+        _extend_house_statements(decision)
         _detect_contamination(decision, self.lexicon)
         doc.blocks = self._blocks(doc, stage, decision, raw)
         self._flags(doc, decision)
@@ -426,6 +434,26 @@ def _rescue_prose(d: _Decision) -> None:
         if left is not None and right is not None and k - left <= RESCUE_GAP and right - k <= RESCUE_GAP:
             d.keep[k] = True
             d.reason[k] = None
+
+
+def _extend_house_statements(d: _Decision) -> None:
+    """Cut the rest of a site's statement about itself once its first block was cut.
+
+    Editorial-policy and advertiser-disclosure boxes run over several paragraphs, and
+    only the first usually carries a lexicon phrase ('Our Promise to you', 'How We Make
+    Money'). A kept paragraph that directly follows such a cut and speaks as the site
+    ('we', 'our', 'us' make up HOUSE_VOICE_SHARE of its words) belongs to the same box
+    (the mark-then-remove idea of dolma's taggers: the neighbour's reason spreads).
+    """
+    infos, n = d.prep.infos, len(d.prep.infos)
+    for k in range(1, n):
+        if not d.keep[k] or d.keep[k - 1] or d.reason[k - 1] not in HOUSE_REASONS:
+            continue
+        info = infos[k]
+        voice = sum(1 for t in info.tokens if t in HOUSE_VOICE)
+        if voice >= HOUSE_VOICE_MIN and voice / max(info.words, 1) >= HOUSE_VOICE_SHARE:
+            d.keep[k] = False
+            d.reason[k] = d.reason[k - 1]
 
 
 def _cut_comment_section(d: _Decision) -> None:
