@@ -7,7 +7,7 @@ objects (the spaCy tagger) are built once per process behind `functools.cache`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cache
 
 from .config import EMPTY as EMPTY_CONFIG, Config, config_stages
@@ -28,7 +28,6 @@ class Options:
     max_decompressed_bytes: int = 256 * 1024 * 1024
     max_page_bytes: int = 16 * 1024 * 1024
     max_depth: int = 1000  # deepest markup nesting read (read.DEFAULT_MAX_DEPTH: why 1,000)
-    extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # reserved for config values
     config: Config = EMPTY_CONFIG  # the user's cleanhealth.toml (see config.py); part of the shard key
 
     def as_dict(self) -> dict:
