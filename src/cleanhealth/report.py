@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import CleanhealthError, Errors
-from .load import load
+from .dataset import load
 from .stats import check_output
 
 # Rows and bars shown for long-tailed breakdowns (sites, concepts, pages).

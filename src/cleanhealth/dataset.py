@@ -1,4 +1,4 @@
-"""Load a cleanhealth output folder as pandas DataFrames."""
+"""Load a cleanhealth output folder as pandas DataFrames (`cleanhealth.load`)."""
 
 from __future__ import annotations
 
