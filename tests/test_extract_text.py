@@ -246,3 +246,30 @@ def test_house_statement_paragraph_after_a_cut_editorial_box_goes_with_it():
     # article prose that follows, addressing the reader, stays
     assert "Plantar fasciitis is inflammation of the thick band of tissue" in doc.text
     assert "Stretching the calf and the arch" in doc.text
+
+
+# A run-on dump of another site: menu items glued together with a short promo blurb
+# between them, then the article as a long piece.
+RUNON_WITH_BLURB = (
+    "HomeConditionsHeart HealthDiabetesSleepNutritionFind a ClinicPatient PortalPay Your Bill"
+    "Book an AppointmentOur LocationsCareersNewsroomAbout UsContact Us"
+    "Get answers from our nurses any time of day with the free health line app"
+    "Symptom CheckerClasses and EventsSupport GroupsVolunteerDonateMedical Records"
+    "Insurance AcceptedPrice TransparencyVisitor InformationParking and Directions\n"
+    "Type 2 diabetes happens when the body stops responding well to insulin, so sugar builds up in the "
+    "blood instead of moving into the cells that need it for energy, and over the years high blood "
+    "sugar can damage the nerves, the kidneys and the small blood vessels of the eyes.\n"
+    "Many people have no symptoms at first, which is why a simple blood test is the usual way the "
+    "condition is found. When symptoms do appear, people often notice that they are thirsty, pass "
+    "urine more often, feel tired and heal slowly from cuts.\n"
+    "Eating more fibre, moving every day and losing a little weight lower blood sugar, and many "
+    "people also take metformin, which helps the liver release less sugar into the blood.\n"
+    "Privacy PolicyTerms of UseAccessibilitySite MapNondiscrimination Notice"
+)
+
+
+def test_runon_page_short_blurb_between_menu_items_is_cut_and_article_kept():
+    doc = clean(RUNON_WITH_BLURB)
+    assert "Type 2 diabetes happens when the body stops responding well to insulin" in doc.text
+    assert "free health line app" not in doc.text
+    assert "Book an Appointment" not in doc.text

@@ -56,6 +56,11 @@ def test_webmd_menus_and_contamination(seeds):
     for menu in ("Skip content", "Check Your Symptoms", "Find Lowest Drug Prices", "Heart Disease", "Heartburn",
                  "Pregnancy App", "Privacy Policy", "rights reserved", "HootSuite"):
         assert menu not in doc.text, menu
+    # menu blurbs between menu items (cut by the run-on island rule)
+    for blurb in ("Get information reviews prescription drugs", "Enter shape color imprint",
+                  "Talk health experts people like"):
+        assert blurb not in doc.text, blurb
+        assert blurb in _removed(doc, "nav")
     assert {"stopwords_stripped", "contamination"} <= set(doc.flags)
     assert doc.status == "ok"
 

@@ -68,6 +68,9 @@ CONTAMINATION_MAX_OVERLAP = 0.3
 RUNON_PAGE_SHARE = 0.5
 RUNON_CONTENT_WORDS = 12
 RUNON_MAX_TITLE_RATIO = 0.35
+# ... unless it has fewer than this many words and menu items on both sides: then it
+# is a blurb inside the menu. Article paragraphs of a run-on page are longer.
+RUNON_ISLAND_WORDS = 20
 # Link lists: the items after a 'See also' / 'Related articles' marker are links, up to
 # the first segment reading as prose or longer than this without a list marker.
 LINK_ITEM_MAX_WORDS = 15
@@ -393,6 +396,13 @@ def _runon_rules(d: _Decision) -> None:
         content = info.words >= RUNON_CONTENT_WORDS and info.title_ratio <= RUNON_MAX_TITLE_RATIO
         d.keep[k] = content
         d.reason[k] = None if content else "nav"
+    # jusText's context rule: a short piece with cut chrome on both sides is a menu blurb
+    # ('Enter shape color imprint … pill identification tool'), not article text.
+    n = len(segs)
+    islands = [k for k in range(n) if d.keep[k] and segs[k].runon and infos[k].words < RUNON_ISLAND_WORDS
+               and 0 < k < n - 1 and not d.keep[k - 1] and not d.keep[k + 1]]
+    for k in islands:
+        d.keep[k], d.reason[k] = False, "nav"
 
 
 def _cut_link_lists(d: _Decision) -> None:
