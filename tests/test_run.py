@@ -98,7 +98,7 @@ def test_same_input_gives_identical_tables_across_shardings(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("kwargs, code", [
-    ({"workers": 0}, "E306"), ({"shard_files": 0}, "E306"), ({"page_timeout": -1}, "E306"),
+    ({"workers": 0}, "E312"), ({"shard_files": 0}, "E312"), ({"page_timeout": -1}, "E312"),
     ({"executor": "spark"}, "E306"),
 ])
 def test_bad_run_options_are_clear_errors(tmp_path: Path, kwargs: dict, code: str) -> None:

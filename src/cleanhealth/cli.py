@@ -123,15 +123,10 @@ def check_run_arguments(args: argparse.Namespace, limits: dict[str, int]) -> Non
     if limits.get("max_depth", 0) > MAX_DEPTH_CEILING:
         raise CleanhealthError(Errors.E312.format(option="--max-depth", value=limits["max_depth"],
                                                   rule=f"at most {MAX_DEPTH_CEILING} (libxml2's limit)"))
-    for option in ("workers", "shard_files"):
-        value = getattr(args, option, None)
-        if value is not None and value < 1:
-            raise CleanhealthError(Errors.E312.format(option="--" + option.replace("_", "-"),
-                                                      rule="at least 1", value=value))
-    timeout = getattr(args, "page_timeout", None)
-    if timeout is not None and timeout <= 0:
-        raise CleanhealthError(Errors.E312.format(option="--page-timeout", rule="more than 0 seconds",
-                                                  value=timeout))
+    from .run import check_run_values
+
+    check_run_values(getattr(args, "workers", None), getattr(args, "shard_files", None),
+                     getattr(args, "page_timeout", None))
 
 
 def summary_table(result) -> Table:

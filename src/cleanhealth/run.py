@@ -428,6 +428,16 @@ class RunResult:
     workers_seen: dict[str, dict] = field(default_factory=dict)  # worker -> shards, model_loads, peak_rss
 
 
+def check_run_values(workers: int | None, shard_files: int | None, page_timeout: float | None) -> None:
+    """Refuse run settings that cannot work (the CLI calls this too, before its progress bar)."""
+    for option, value in (("--workers", workers), ("--shard-files", shard_files)):
+        if value is not None and value < 1:
+            raise CleanhealthError(Errors.E312.format(option=option, rule="at least 1", value=value))
+    if page_timeout is not None and page_timeout <= 0:
+        raise CleanhealthError(Errors.E312.format(option="--page-timeout", rule="more than 0 seconds",
+                                                  value=page_timeout))
+
+
 def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: int = 1,
         executor: str = "auto", scheduler: str | None = None, shard_files: int = DEFAULT_SHARD_FILES,
         shard_bytes: int = DEFAULT_SHARD_BYTES, page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
@@ -447,12 +457,7 @@ def run(input_dir: Path, out: Path, options: Options = Options(), *, workers: in
         raise CleanhealthError(Errors.E301.format(path=input_dir))
     if not (input_dir.is_dir() or input_dir.is_file()):
         raise CleanhealthError(Errors.E307.format(path=input_dir))
-    if workers < 1:
-        raise CleanhealthError(Errors.E306.format(detail="--workers must be at least 1"))
-    if shard_files < 1:
-        raise CleanhealthError(Errors.E306.format(detail="--shard-files must be at least 1"))
-    if page_timeout is not None and page_timeout <= 0:
-        raise CleanhealthError(Errors.E306.format(detail="--page-timeout must be positive"))
+    check_run_values(workers, shard_files, page_timeout)
     files = discover(input_dir)
     if out.resolve().is_relative_to(input_dir.resolve()) if input_dir.is_dir() else False:
         files = [f for f in files if not f.resolve().is_relative_to(out.resolve())]
