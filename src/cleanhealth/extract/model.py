@@ -17,6 +17,17 @@ import numpy as np
 MODEL_FILE = "text_model.json"
 
 
+def _standardise(x: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Scale features as in training; a feature count that differs means stale weights."""
+    if x.shape[1] != mean.shape[0]:
+        raise ValueError(f"text model expects {mean.shape[0]} features, got {x.shape[1]}: retrain it")
+    return (x - mean) / scale
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
 @dataclass(frozen=True)
 class Logistic:
     mean: np.ndarray
@@ -27,10 +38,7 @@ class Logistic:
     def predict(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] == 0:
             return np.zeros(0)
-        if x.shape[1] != self.coef.shape[0]:
-            raise ValueError(f"text model expects {self.coef.shape[0]} features, got {x.shape[1]}: retrain it")
-        z = ((x - self.mean) / self.scale) @ self.coef + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return _sigmoid(_standardise(x, self.mean, self.scale) @ self.coef + self.bias)
 
     def to_json(self) -> dict:
         return {"mean": self.mean.tolist(), "scale": self.scale.tolist(), "coef": self.coef.tolist(), "bias": self.bias}
@@ -55,11 +63,8 @@ class Mlp:
     def predict(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] == 0:
             return np.zeros(0)
-        if x.shape[1] != self.w1.shape[0]:
-            raise ValueError(f"text model expects {self.w1.shape[0]} features, got {x.shape[1]}: retrain it")
-        h = np.tanh(((x - self.mean) / self.scale) @ self.w1 + self.b1)
-        z = h @ self.w2 + self.b2
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        h = np.tanh(_standardise(x, self.mean, self.scale) @ self.w1 + self.b1)
+        return _sigmoid(h @ self.w2 + self.b2)
 
     def to_json(self) -> dict:
         return {"type": "mlp", "mean": self.mean.tolist(), "scale": self.scale.tolist(), "w1": self.w1.tolist(),
