@@ -164,7 +164,7 @@ def test_cache_round_trip_and_key(tmp_path, monkeypatch):
 
 
 def test_dev_set_markup_offsets():
-    docs = ev.load_dev(DATA / "dev_set.txt")
+    docs = ev.load_dev_set(DATA)
     assert len(docs) >= 25
     for doc in docs:
         for start, end, label, concept in doc.spans:
@@ -176,7 +176,7 @@ def test_dev_set_markup_offsets():
 
 def test_quality_bar_on_dev_set(tagger):
     """The issue's 'done' bar, measured on the dev set (figures: python -m cleanhealth.evaluate entities)."""
-    dev = ev.evaluate_dev(tagger, ev.load_dev(DATA / "dev_set.txt"))
+    dev = ev.evaluate_dev(tagger, ev.load_dev_set(DATA))
     assert dev["f1"] >= 0.85
     assert dev["recall"] >= 0.90
     assert dev["coded"] >= 0.90
