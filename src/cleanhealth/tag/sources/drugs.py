@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bz2
 import pickle
+import re
 
 from . import SourceConcept, package_dir
 
@@ -22,6 +23,10 @@ NON_DRUG_TREES = ("D08.", "D12.", "D23.")  # enzymes; amino acids/peptides/prote
 # heterocyclic compounds (D02-D04), hormones (D06). Inorganic elements (D01) and
 # foods/allergen extracts (DrugBank only, no MeSH) are mostly everyday words.
 DRUG_TREES = ("D27.", "D02.", "D03.", "D04.", "D06.")
+# The dictionary was scraped from wiki markup and keeps some of it in variants
+# ('alcohol,', 'mayzent<ref name=...'): a term ending in a comma would swallow the
+# comma of a sentence, and markup never occurs in page text. Such variants are dropped.
+DIRTY_VARIANT = re.compile(r"[,;:]$|&[lg]t;|&quot;|[={}<>|]")
 
 
 def is_medicine(info: dict) -> bool:
@@ -62,7 +67,8 @@ def concepts() -> list[SourceConcept]:
         else:
             continue
         terms = [v for v in [name, *sorted(by_canon.get(name, []))]
-                 if len(v) >= MIN_CHARS and len(v.split()) <= MAX_WORDS and not v.isdigit()]
+                 if len(v) >= MIN_CHARS and len(v.split()) <= MAX_WORDS and not v.isdigit()
+                 and not DIRTY_VARIANT.search(v)]
         if not terms:
             continue
         out.append(SourceConcept(info.get("name") or name, "DRUG", vocab, code, terms, join_terms=1))
