@@ -215,3 +215,15 @@ def test_cache_keeps_only_recent_tables(tmp_path, monkeypatch):
     left = sorted(p.name for p in tmp_path.glob("tagger-*"))
     assert path.name in left and len(left) == cache.KEEP_TABLES
     assert "tagger-old4.marshal" in left and "tagger-old0.marshal" not in left
+
+
+def test_dev_pages_cover_every_raw_page():
+    """dev_pages.txt holds one whole-page document per file of raw/pages, named for it."""
+    raw = Path(__file__).resolve().parents[1] / "raw" / "pages"
+    if not raw.is_dir():
+        pytest.skip("raw/pages is absent")
+    docs = ev.load_dev(DATA / "dev_pages.txt")
+    files = sorted(p.name for p in raw.iterdir() if p.is_file())
+    assert sorted(d.source for d in docs) == [f"raw/pages/{name}" for name in files]
+    assert all(d.doc_id == "page-" + d.source.rsplit("/", 1)[1].rsplit(".", 1)[0] for d in docs)
+    assert all(len(d.text.split()) >= 150 and d.spans for d in docs)  # whole pages, annotated
