@@ -119,6 +119,62 @@ def test_mojibake_is_repaired():
     assert "The café said “keep moving”." in page.content and FLAG_MOJIBAKE in page.flags
 
 
+# The fast paths of clean_text and repair_mojibake must give exactly what the plain
+# definitions give (regex scans, ftfy on every line with a signature).
+def _plain_clean(text: str) -> tuple[str, bool]:
+    from cleanhealth.read import CONTROL_CHARS, LONE_SURROGATES
+
+    cleaned = LONE_SURROGATES.sub("\ufffd", CONTROL_CHARS.sub("", text))
+    return cleaned, cleaned != text
+
+
+def _plain_repair(text: str) -> str:
+    from cleanhealth.read import MOJIBAKE_HINT, _ftfy
+
+    return "".join(_ftfy(line) if MOJIBAKE_HINT.search(line) else line
+                   for line in text.splitlines(keepends=True))
+
+
+FAST_PATH_CASES = [
+    "plain ascii\nline two\r\n", "tab\tand\x0cform feed stay", "nul\x00 and bell\x07 go",
+    "lone \ud800 surrogate", "Itâ€™s fine — “quoted” … ©2024 café\n", "ok line\nbad cafÃ© line\nok again",
+    "C1 \x85 next-line and \x92 quote", "œuvre\nœ", "Ã at start", "\x1b[31mred\x1b[0m é»",
+    "Ð¡Ð»Ð¾Ð²Ð¾ (Cyrillic mojibake)", "真正的中文文本，没有乱码。", "— “x” — “y”\u2028é€\n",
+    "x" * 50 + "Â©" + "y" * 50, "mixed ’ line with cafÃ©\u2029and next",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_CASES)
+def test_fast_clean_and_repair_equal_the_plain_definitions(text):
+    from cleanhealth.read import clean_text, repair_mojibake
+
+    assert clean_text(text) == _plain_clean(text)
+    cleaned = clean_text(text)[0]
+    assert repair_mojibake(cleaned) == _plain_repair(cleaned)
+
+
+def test_every_ftfy_badness_pattern_is_short_and_holds_a_non_ascii_character():
+    """What ftfy_may_change relies on to look only near the non-ASCII runs."""
+    from re import _parser as sre_parse
+
+    from ftfy.badness import BADNESS_RE
+
+    from cleanhealth.read import BADNESS_CONTEXT
+
+    assert not BADNESS_RE.flags & 2  # IGNORECASE would let classes match ASCII
+    (op, (_, branches)), = sre_parse.parse(BADNESS_RE.pattern, BADNESS_RE.flags).data
+    for branch in branches:
+        assert branch.getwidth()[1] < BADNESS_CONTEXT
+        non_ascii = False
+        for item_op, value in branch.data:
+            if item_op == sre_parse.LITERAL:
+                non_ascii |= value >= 128
+            elif item_op == sre_parse.IN and all(o in (sre_parse.LITERAL, sre_parse.RANGE) for o, _ in value):
+                lowest = min(v if o == sre_parse.LITERAL else v[0] for o, v in value)
+                non_ascii |= lowest >= 128
+        assert non_ascii, branch
+
+
 # --- refusals -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, want", [
@@ -312,3 +368,18 @@ def test_warc_error_responses_are_kept_and_flagged():
                                                       payload=io.BytesIO(HTML.encode()), http_headers=http))
     pages = read_bytes(buf.getvalue(), "x.warc")
     assert [(p.status, FLAG_HTTP_ERROR in p.flags) for p in pages] == [("ok", False), ("ok", True)]
+
+
+def test_fast_repair_equals_the_plain_definition_on_random_text():
+    from hypothesis import given, settings, strategies as st
+
+    from cleanhealth.read import repair_mojibake
+
+    alphabet = st.sampled_from(list("ab Z.\n\r\x85\u2028") + list("ÃÂâ€™œ\x9d©é»—“”…ÐŸ¡Ø°Œœ×²√±") + ["\x92", "\x80"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=alphabet, max_size=40))
+    def check(text):
+        assert repair_mojibake(text) == _plain_repair(text)
+
+    check()

@@ -15,13 +15,16 @@ message, never an exception: every input file is accounted for.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
+import threading
 import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -114,12 +117,13 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def _mojibake_hint() -> re.Pattern[str]:
-    """What UTF-8 decoded with a single-byte code page looks like.
+def _mojibake_chars() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters of a mojibake signature: (leads, continuations).
 
-    A UTF-8 lead byte (0xC2-0xF4) followed by a continuation byte (0x80-0xBF), both
-    decoded with one of the code pages ftfy knows how to undo, or a stray C1
-    control. Text without such a pair has no mojibake ftfy could fix.
+    What UTF-8 decoded with a single-byte code page looks like: a UTF-8 lead byte
+    (0xC2-0xF4) followed by a continuation byte (0x80-0xBF), both decoded with one of
+    the code pages ftfy knows how to undo. Text without such a pair (or a stray C1
+    control) has no mojibake ftfy could fix.
     """
     import ftfy.bad_codecs  # noqa: F401 - registers the 'sloppy-windows-*' codecs
     from ftfy.chardata import CHARMAP_ENCODINGS
@@ -129,17 +133,28 @@ def _mojibake_hint() -> re.Pattern[str]:
     for encoding in CHARMAP_ENCODINGS:
         leads |= set(bytes(range(0xC2, 0xF5)).decode(encoding, errors="ignore"))
         continuations |= set(bytes(range(0x80, 0xC0)).decode(encoding, errors="ignore"))
-
-    def char_class(chars: set[str]) -> str:
-        return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
-
     # MacRoman's 0xCA is a no-break space: as a lead it would send every '&nbsp;&nbsp;'
     # to ftfy, for UTF-8 sequences (U+0280-U+02BF, IPA letters) no web page garbles.
     leads.discard("\u00a0")
-    return re.compile(f"{char_class(leads)}{char_class(continuations)}|[\u0080-\u009f]")
+    return frozenset(leads), frozenset(continuations)
 
 
-MOJIBAKE_HINT = _mojibake_hint()
+MOJIBAKE_LEADS, MOJIBAKE_CONTINUATIONS = _mojibake_chars()
+C1_CONTROLS = frozenset(chr(c) for c in range(0x80, 0xA0))
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+# The same signature as one regex (kept for callers and tests; repair_mojibake finds
+# the signatures without scanning every character with it, see mojibake_lines).
+MOJIBAKE_HINT = re.compile(f"{_char_class(MOJIBAKE_LEADS)}{_char_class(MOJIBAKE_CONTINUATIONS)}"
+                           f"|[\u0080-\u009f]")
+# Line boundaries of str.splitlines. None of them is a signature lead, so a signature
+# never starts on one line and ends on the next (checked at import below).
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+assert not MOJIBAKE_LEADS & LINE_BREAKS, "a line break may not start a mojibake signature"
 LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 BINARY_SIGNATURES: dict[bytes, str] = {
     b"\x89PNG": "PNG image",
@@ -438,11 +453,79 @@ def _decode_replacing(data: bytes, encoding: str) -> tuple[str, str, list[str]]:
     return text, encoding, flags
 
 
+# The C0 controls CONTROL_CHARS drops, as bytes (the same values in UTF-8 and ASCII).
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+
+
 def clean_text(text: str) -> tuple[str, bool]:
-    """Drop control characters and lone surrogates; say whether anything changed."""
+    """Drop control characters and lone surrogates; say whether anything changed.
+
+    The common page has neither: encoding it to UTF-8 (which fails on a lone
+    surrogate) and deleting control bytes from that are C loops ~20x faster than the
+    two regex scans, which run only when something is there to replace.
+    """
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        encoded = None
+    if encoded is not None and len(encoded.translate(None, CONTROL_BYTES)) == len(encoded):
+        return text, False
     cleaned = CONTROL_CHARS.sub("", text)
     cleaned = LONE_SURROGATES.sub("\ufffd", cleaned)
     return cleaned, cleaned != text
+
+
+_RUNS = threading.local()
+
+
+def _collect_run(err: UnicodeError) -> tuple[str, int]:
+    """Error handler for str.encode('ascii'): record each run of non-ASCII characters."""
+    assert isinstance(err, UnicodeEncodeError)
+    _RUNS.found.append((err.start, err.end))
+    return "", err.end
+
+
+codecs.register_error("cleanhealth-non-ascii-runs", _collect_run)
+
+
+def non_ascii_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every maximal run of non-ASCII characters, in order.
+
+    The ASCII encoder copies ASCII at C speed and calls the error handler once per
+    run, so a mostly-English page costs a few hundred Python calls instead of a regex
+    step per character. Adjacent runs are merged in case an encoder splits one.
+    """
+    if text.isascii():
+        return []
+    runs: list[tuple[int, int]] = []
+    _RUNS.found = runs
+    try:
+        text.encode("ascii", errors="cleanhealth-non-ascii-runs")
+    finally:
+        _RUNS.found = None
+    merged: list[tuple[int, int]] = []
+    for start, end in runs:
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mojibake_lines(text: str, runs: list[tuple[int, int]] | None = None) -> list[int]:
+    """Indexes (into text.splitlines(keepends=True)) of the lines holding a mojibake
+    signature: exactly the lines where MOJIBAKE_HINT.search(line) succeeds.
+
+    A signature is made of non-ASCII characters only, so it is looked for inside the
+    non-ASCII runs alone; each match start is mapped to its line. (A match never spans
+    two lines: no line break is a signature lead.)
+    """
+    runs = non_ascii_runs(text) if runs is None else runs
+    starts = [m.start() for s, e in runs for m in MOJIBAKE_HINT.finditer(text, s, e)]
+    if not starts:
+        return []
+    line_starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
+    return sorted({bisect.bisect_right(line_starts, pos) - 1 for pos in starts})
 
 
 def repair_mojibake(text: str) -> str:
@@ -452,12 +535,68 @@ def repair_mojibake(text: str) -> str:
     leave HTML entities and line breaks to the extractors. ftfy examines text line
     by line and costs ~150 ms on an average bench page, so only lines holding a
     mojibake signature (MOJIBAKE_HINT) are given to it: on the 1,539 bench pages the
-    output is identical to running ftfy on everything.
+    output is identical to running ftfy on everything. The signatures are found from
+    the non-ASCII runs (mojibake_lines), and a flagged line ftfy could not change
+    (maybe_bad) skips ftfy: the same output at a fraction of the cost.
     """
-    if text.isascii() or not MOJIBAKE_HINT.search(text):
+    runs = non_ascii_runs(text)
+    if not runs:
+        return text
+    flagged = mojibake_lines(text, runs)
+    if not flagged:
         return text
     lines = text.splitlines(keepends=True)
-    return "".join(_ftfy(line) if MOJIBAKE_HINT.search(line) else line for line in lines)
+    run_starts = [s for s, _ in runs]
+    offset = 0
+    offsets = []
+    for line in lines:
+        offsets.append(offset)
+        offset += len(line)
+    for index in flagged:
+        line, start = lines[index], offsets[index]
+        end = start + len(line)
+        first = max(0, bisect.bisect_right(run_starts, start) - 1)
+        last = bisect.bisect_left(run_starts, end)
+        line_runs = [(max(s, start) - start, min(e, end) - start) for s, e in runs[first:last]
+                     if e > start and s < end]
+        lines[index] = _ftfy(line) if ftfy_may_change(line, line_runs) else line
+    return "".join(lines)
+
+
+# ftfy's longest badness pattern is 7 characters and every one holds a non-ASCII
+# character (checked in tests/test_read.py), so any match lies within this many
+# characters of a non-ASCII run.
+BADNESS_CONTEXT = 8
+# ftfy decodes a line in pieces of at most this many characters (TextFixerConfig).
+FTFY_MAX_DECODE_LENGTH = 1_000_000
+_FTFY_OTHER_FIXES = frozenset(chr(c) for c in range(0x80, 0xA0)) | {chr(c) for c in range(0xD800, 0xE000)}
+
+
+def ftfy_may_change(line: str, runs: list[tuple[int, int]]) -> bool:
+    """False only when ftfy (with our options) certainly returns `line` unchanged.
+
+    With our options ftfy changes a line only through its encoding fix, which starts
+    only when ftfy.badness.is_bad(line), or through the C1-control, surrogate and
+    terminal-escape fixes. is_bad scans the whole (often minified, 100 kB) line with a
+    large regex; running it on the windows around the non-ASCII runs instead finds
+    every match it would find (each match holds a non-ASCII character and is at most
+    BADNESS_CONTEXT long), and a window join can only add false alarms, which cost
+    an ftfy call and nothing else.
+    """
+    from ftfy.badness import BADNESS_RE
+
+    if len(line) > FTFY_MAX_DECODE_LENGTH or "\x1b" in line:
+        return True
+    windows: list[tuple[int, int]] = []
+    for s, e in runs:
+        if not _FTFY_OTHER_FIXES.isdisjoint(line[s:e]):
+            return True
+        lo, hi = max(0, s - BADNESS_CONTEXT), min(len(line), e + BADNESS_CONTEXT)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        else:
+            windows.append((lo, hi))
+    return bool(BADNESS_RE.search("\n".join(line[lo:hi] for lo, hi in windows)))
 
 
 def _ftfy(text: str) -> str:
