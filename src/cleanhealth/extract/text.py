@@ -93,6 +93,10 @@ HOUSE_VOICE = frozenset({"we", "our", "us", "ours", "weve", "were", "we've", "we
 HOUSE_VOICE_MIN = 3
 HOUSE_VOICE_SHARE = 0.05
 COMMENT_ARTICLE_WORDS = 150
+# ... or this many when the marker is a section heading seen once, without a count
+# ('Comments', 'Leave a Reply'): a heading under a short post opens its comments (a
+# forum thread starts with a post marker; '76 comments' is a count link in a listing).
+COMMENT_HEADED_ARTICLE_WORDS = 25
 COMMENT_MIN_MARKERS = 2
 COMMENT_MARKER_MAX_WORDS = 15
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
@@ -484,7 +488,9 @@ def _cut_comment_section(d: _Decision) -> None:
         cum[k + 1] = before
     counts = Counter(infos[m].key for m in markers)
     for idx, m in enumerate(markers):
-        if cum[m] < COMMENT_ARTICLE_WORDS:
+        heading = (infos[m].line_reason == "comments" and counts[infos[m].key] == 1
+                   and not any(c.isdigit() for c in infos[m].norm))
+        if cum[m] < (COMMENT_HEADED_ARTICLE_WORDS if heading else COMMENT_ARTICLE_WORDS):
             if infos[m].line_reason != "comments":
                 return  # a post-author marker above the article: a forum thread
             continue
