@@ -227,3 +227,39 @@ def test_dev_pages_cover_every_raw_page():
     assert sorted(d.source for d in docs) == [f"raw/pages/{name}" for name in files]
     assert all(d.doc_id == "page-" + d.source.rsplit("/", 1)[1].rsplit(".", 1)[0] for d in docs)
     assert all(len(d.text.split()) >= 150 and d.spans for d in docs)  # whole pages, annotated
+
+
+# --- tokenisation: ChunkTokenizer gives spaCy's tokens ------------------------------------
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+TRICKY_TEXTS = [
+    "  lead space", "a  b", "x \n y", " ", "\n", "", "end. ", "a\u00a0b", "\t\tx \n\n  z ",
+    "e.g. a.m. Dr. Smith's (U.S.) don't, can't, won't; gonna I'm y'all :) :-) (a) 'quoted' ...",
+    "http://example.com/a?b=c, www.x.org. 10mg/kg 5-10 °C 1,000.5 $5 US$10 5km² 3rd-line",
+    "Type-2 diabetes/obesity (BMI≥30); ‘curly’ “quotes” — dashes–and… ellipses!?",
+]
+
+
+def _spacy_tokens(nlp, text: str) -> list[tuple[int, int]]:
+    return [(t.idx, len(t.text)) for t in nlp.tokenizer(text)]
+
+
+def test_chunk_tokenizer_gives_spacys_tokens():
+    import spacy
+
+    from cleanhealth.tag.matcher import VocabMatcher
+    from cleanhealth.tag.normalize import SKIP_TOKENS
+    from cleanhealth.tag.tokenize import ChunkTokenizer
+
+    nlp = spacy.blank("en")
+    tokenizer = ChunkTokenizer(nlp)
+    texts = list(TRICKY_TEXTS)
+    gold = sorted((SHARED / "bench" / "wcxb-dev").glob("*.gold.txt"))[::40]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in gold]
+    for text in texts:
+        assert tokenizer(text) == _spacy_tokens(nlp, text), text[:200]
+        doc = nlp.make_doc(text)
+        doc.user_data["cleanhealth.text"] = text
+        assert tokenizer.stream(text, SKIP_TOKENS) == VocabMatcher.read_doc(doc), text[:200]
+    if not gold:
+        pytest.skip(f"tricky texts passed; bench pages not found under {SHARED} for the real-page check")

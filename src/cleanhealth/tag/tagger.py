@@ -1,7 +1,9 @@
-"""The tagger: a blank spaCy tokenizer followed by cleanhealth's own components.
+"""The tagger: spaCy's English tokenisation followed by cleanhealth's own components.
 
-Nothing is downloaded: `spacy.blank('en')` is rule-based tokenisation only. The
-components are plain callables `__call__(doc) -> doc` run in order:
+Nothing is downloaded: `spacy.blank('en')` is rule-based tokenisation only, and its
+rules are applied by tokenize.ChunkTokenizer (the same tokens without building a
+spaCy Doc or growing the vocabulary). The components are plain callables
+`__call__(doc) -> doc` that read and write `doc.user_data`, run in order:
 vocabulary matcher -> sense rules -> region modifiers -> abbreviation linker -> negation.
 """
 
@@ -16,10 +18,21 @@ from . import cache
 from .abbreviations import AbbreviationLinker
 from .build import build_table
 from .modifiers import RegionModifier
-from .matcher import MATCHES, STARTS, TEXT, WORDS, VocabMatcher
+from .matcher import MATCHES, STARTS, TEXT, TOKEN_IDS, WORDS, VocabMatcher
+from .normalize import SKIP_TOKENS
 from .negation import NEVER_NEGATED, Negation
 from .senses import SenseFilter
+from .tokenize import ChunkTokenizer
 from .vocab import TermTable
+
+
+class TaggedText:
+    """What the components share for one text: a `user_data` dict, as on a spaCy Doc."""
+
+    __slots__ = ("user_data",)
+
+    def __init__(self, text: str) -> None:
+        self.user_data: dict = {TEXT: text}
 
 
 MAX_TEXT_CHARS = 100_000_000  # a text longer than this is refused by spaCy (E088)
@@ -55,14 +68,16 @@ class Tagger:
         # Only the tokenizer runs, whose memory is linear in the text: spaCy's 1M-character
         # guard (meant for the parser and NER) would refuse long pages for no reason.
         self.nlp.max_length = MAX_TEXT_CHARS
+        self.tokenizer = ChunkTokenizer(self.nlp)
         labels = [c.label for c in table.concepts]
         self.components = [VocabMatcher(table), SenseFilter(), RegionModifier(labels), AbbreviationLinker(),
                            Negation(labels=labels)]
         self.load_seconds = time.perf_counter() - started
 
-    def process(self, text: str) -> spacy.tokens.Doc:
-        doc = self.nlp.make_doc(text)
-        doc.user_data[TEXT] = text
+    def process(self, text: str) -> TaggedText:
+        doc = TaggedText(text)
+        words, ids, starts = self.tokenizer.stream(text, SKIP_TOKENS)
+        doc.user_data[WORDS], doc.user_data[TOKEN_IDS], doc.user_data[STARTS] = words, ids, starts
         for component in self.components:
             doc = component(doc)
         return doc
@@ -91,9 +106,10 @@ def negation_for_spans(tagger: Tagger, text: str, spans: list[tuple[int, int]]) 
     """
     from .matcher import NORMS
 
-    doc = tagger.nlp.make_doc(text)
-    doc.user_data[TEXT] = text
-    doc = tagger.components[0](doc)  # the matcher builds the word stream
+    doc = TaggedText(text)
+    words, ids, starts = tagger.tokenizer.stream(text, SKIP_TOKENS)
+    doc.user_data[WORDS], doc.user_data[TOKEN_IDS], doc.user_data[STARTS] = words, ids, starts
+    doc = tagger.components[0](doc)  # the matcher normalises the word stream
     starts = doc.user_data[STARTS]
     word_spans = []
     for start, end in spans:
