@@ -147,6 +147,7 @@ class TextExtractor:
         self._apply_rules(decision)
         _runon_rules(decision)
         _rescue_prose(decision)
+        _keep_some_prose(decision)
         _cut_link_lists(decision)
         _cut_comment_section(decision)
         _extend_house_statements(decision)
@@ -448,6 +449,22 @@ def _rescue_prose(d: _Decision) -> None:
         if left is not None and right is not None and k - left <= RESCUE_GAP and right - k <= RESCUE_GAP:
             d.keep[k] = True
             d.reason[k] = None
+
+
+def _keep_some_prose(d: _Decision) -> None:
+    """Keep the likeliest prose segment of a page where nothing kept reads as prose.
+
+    A page holds an article; when every segment with sentences was rejected (a lone
+    paragraph lost among hundreds of menu lines, where every neighbourhood feature
+    says 'menu'), the model's best prose candidate is that article, unless the
+    lexicon says what else it is."""
+    infos = d.prep.infos
+    if any(d.keep[k] and infos[k].prose for k in range(len(infos))):
+        return
+    candidates = [k for k, i in enumerate(infos) if i.prose and d.reason[k] == "low_quality"]
+    if candidates:
+        best = max(candidates, key=lambda k: d.p[k])
+        d.keep[best], d.reason[best] = True, None
 
 
 def _extend_house_statements(d: _Decision) -> None:
