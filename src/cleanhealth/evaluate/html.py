@@ -4,8 +4,9 @@ Runs, in ONE pass over the benchmark pages (a process pool of 2 by default), thr
 extractors side by side on the same HTML: cleanhealth's extract stage, trafilatura
 `extract()` with its defaults, and trafilatura with `favor_precision=True`. Each page's
 outputs are scored with the benchmark's own metric (`metric.py` == `score.py`), so the
-figures compare with the reference table in ../shared/bench/README.md. Pages per
-second are per worker (the sum of per-page seconds), so they do not depend on the pool.
+figures compare with the reference table in ../shared/bench/README.md. Speed is CPU
+time per page in the worker (`time.process_time`, robust to other load on a shared
+machine) and pages per CPU-second; neither depends on the pool size.
 
 cleanhealth is scored on the article text without the title block: the gold texts of
 both benchmarks exclude the page title (it lives in the `title` column), and trafilatura's
@@ -77,7 +78,7 @@ def run_page(args: tuple[BenchPage, tuple[str, ...]]) -> PageRun:
     html = page.html
     run = PageRun(page.page_id, page.set_name, page.health, page.split, page.page_type)
     for system in systems:
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             if system == "cleanhealth":
                 text = cleanhealth_text(html, source=f"{page.page_id}.html")
@@ -88,7 +89,7 @@ def run_page(args: tuple[BenchPage, tuple[str, ...]]) -> PageRun:
         except Exception as exc:  # a crash is scored as empty output, and reported
             print(f"{system} failed on {page.set_name}/{page.page_id}: {exc!r}", file=sys.stderr)
             text = ""
-        run.seconds[system] = time.perf_counter() - started
+        run.seconds[system] = time.process_time() - started
         run.texts[system] = text
         run.scores[system] = score_page(page.page_id, page.gold, text, page.snippets)
     return run
@@ -104,11 +105,12 @@ def _summaries(runs: list[PageRun], systems: tuple[str, ...]) -> dict[str, tuple
 
 def _table(title: str, runs: list[PageRun], systems: tuple[str, ...]) -> str:
     lines = [f"## {title} ({len(runs)} pages)",
-             f"{'system':<24}{'F1':>8}{'P':>8}{'R':>8}{'leaked':>9}{'found':>8}{'pages/s':>9}"]
+             f"{'system':<24}{'F1':>8}{'P':>8}{'R':>8}{'leaked':>9}{'found':>8}{'pages/CPU-s':>12}{'CPU ms/page':>12}"]
     for system, (s, pps) in _summaries(runs, systems).items():
         leaked = f"{s.must_exclude_leaked:.3f}" if s.must_exclude_leaked is not None else "-"
         found = f"{s.must_include_found:.3f}" if s.must_include_found is not None else "-"
-        lines.append(f"{system:<24}{s.f1:>8.4f}{s.precision:>8.4f}{s.recall:>8.4f}{leaked:>9}{found:>8}{pps:>9.1f}")
+        lines.append(f"{system:<24}{s.f1:>8.4f}{s.precision:>8.4f}{s.recall:>8.4f}{leaked:>9}{found:>8}{pps:>12.1f}"
+                     f"{1000 / pps:>12.1f}")
     return "\n".join(lines)
 
 
@@ -172,6 +174,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="process pool size (default 2)")
     parser.add_argument("--worst", type=int, default=0, metavar="N", help="list the N worst pages for cleanhealth")
     parser.add_argument("--save", type=Path, default=None, help="write per-page scores as JSON lines here")
+    parser.add_argument("--save-texts", action="store_true", help="with --save: also write each system's output text")
     parser.add_argument("--no-own", action="store_true", help="skip the team's own health pages")
 
 
@@ -226,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
             for r in runs:
                 fh.write(json.dumps({"id": r.page_id, "set": r.set_name, "health": r.health, "split": r.split,
                                      "type": r.page_type, "seconds": r.seconds,
+                                     **({"texts": r.texts} if args.save_texts else {}),
                                      "scores": {k: [v.precision, v.recall, v.f1, v.exclude_leaked, v.exclude_total]
                                                 for k, v in r.scores.items()}}) + "\n")
     if not args.no_own:

@@ -105,6 +105,12 @@ COMMENTS_KEEP_RATIO = 0.5
 RESCUE_MIN_ITEMS = 2
 RESCUE_MIN_WORDS_PER_ITEM = 2.0
 RESCUE_MAX_LINK_SHARE = 0.5
+# Card lists (items holding a heading or an image) are not rescued on an article page:
+# one with at least this many kept paragraphs of at least this many words. (On the
+# wcxb train split and scrapinghub, cards in articles are teasers and gallery captions;
+# on listing and shop pages with little prose they are the content.)
+CARD_ARTICLE_PARAGRAPHS = 3
+CARD_ARTICLE_WORDS = 30
 
 FALLBACK_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
                       "iframe", "svg", "template", "button", "select", "input")
@@ -532,6 +538,15 @@ def _list_ok(lst: etree._Element, cache: dict) -> bool:
     return ok
 
 
+_CARD_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "img", "figure", "picture", "figcaption")
+
+
+def _is_card(li: etree._Element) -> bool:
+    """A list item holding a heading or an image is a card of a teaser list or a
+    gallery slide (its text is a headline or a caption), not a bullet of the article."""
+    return next(li.iter(*_CARD_TAGS), None) is not None
+
+
 def _element_texts(tree: etree._Element) -> list[tuple[etree._Element, str]]:
     """Block-level elements of the pruned page with their text (a table row as cells)."""
     body = tree.find("body")
@@ -573,6 +588,10 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
     inserts: dict[int, list[Block]] = {}
     list_cache: dict = {}
     previous = None
+    # On an article (several paragraphs of prose kept) a list of cards is a teaser list
+    # or a gallery; on a listing or shop page the cards are the content.
+    article = sum(1 for b in blocks if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= CARD_ARTICLE_WORDS) \
+        >= CARD_ARTICLE_PARAGRAPHS
     for k in range(first, last + 1):
         if matched[k] is not None:
             previous = matched[k]
@@ -586,6 +605,8 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
         if any(matched[j] is not None for j in (k - 1,) if j >= 0 and elements[j] in el.iterancestors()):
             continue
         if el.tag in _HEADING_TAGS:
+            if article and any(a.tag == "li" for a in el.iterancestors()):
+                continue  # the title of a story card in a list, not a section of the article
             # a heading comes back only when the text right after it was kept (it opens
             # kept content), not when it titles a box trafilatura dropped
             nxt = next((j for j in range(k + 1, min(k + 4, len(texts))) if texts[j]), None)
@@ -595,7 +616,8 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
             block = Block(text, KIND_HEADING, int(el.tag[1]))
         elif el.tag == "li":
             parent = el.getparent()
-            if parent is None or not _list_ok(parent, list_cache) or el.find(".//li") is not None:
+            if parent is None or not _list_ok(parent, list_cache) or el.find(".//li") is not None \
+                    or (article and _is_card(el)):
                 continue
             block = Block(text, KIND_LIST_ITEM)
         else:
@@ -782,7 +804,8 @@ def _xml_block(el: etree._Element) -> Iterator[Block]:
             kind, level = KIND_TABLE_ROW, 0
         else:
             # Paragraphs nested in list items or quotes are reached through the parent.
-            if el.tag in ("p", "quote", "code") and parent is not None and parent.tag in ("item", "quote"):
+            # (a heading inside a list item too: the item's text already holds it)
+            if el.tag in ("p", "quote", "code", "head") and parent is not None and parent.tag in ("item", "quote"):
                 return
             if el.tag == "item" and el.find(".//item") is not None:
                 # a list item holding a sub-list: its own text only, the sub-items follow
