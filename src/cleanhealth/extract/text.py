@@ -99,6 +99,17 @@ COMMENT_ARTICLE_WORDS = 150
 COMMENT_HEADED_ARTICLE_WORDS = 25
 COMMENT_MIN_MARKERS = 2
 COMMENT_MARKER_MAX_WORDS = 15
+# Teaser lists: after a whole article (at least TEASER_ARTICLE_WORDS kept prose words
+# since the previous byline or date line), a run of at least TEASER_MIN_ENTRIES byline or
+# date lines, each within TEASER_MAX_GAP segments of the next, is a list of other
+# articles (headline, author, date, blurb per entry). An article carries its own byline
+# and date once; a listing repeats them per entry. The article bound is high because a
+# listing page's introduction and a forum's first post (whose dated replies are the
+# content) run to a few hundred words; news articles run longer.
+TEASER_ARTICLE_WORDS = 400
+TEASER_MIN_ENTRIES = 3
+TEASER_MAX_GAP = 6
+TEASER_META = frozenset({"date_stamp", "byline"})
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
 # share Latin (a page written in Chinese is not spam).
 LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
@@ -150,6 +161,7 @@ class TextExtractor:
         _keep_some_prose(decision)
         _cut_link_lists(decision)
         _cut_comment_section(decision)
+        _cut_teaser_lists(decision)
         _extend_house_statements(decision)
         _detect_contamination(decision, self.lexicon)
         doc.blocks = self._blocks(doc, stage, decision, raw)
@@ -451,6 +463,39 @@ def _rescue_prose(d: _Decision) -> None:
             d.reason[k] = None
 
 
+def _cut_teaser_lists(d: _Decision) -> None:
+    """Remove lists of other articles' teasers that follow the article.
+
+    Each entry of such a list carries its own byline or date line; the span from the
+    entry before the first of them to the entry after the last goes (entry length:
+    the largest gap between consecutive meta lines)."""
+    infos, n = d.prep.infos, len(d.prep.infos)
+    metas = [k for k, i in enumerate(infos) if i.words <= HEADING_MAX_WORDS
+             and (i.line_reason in TEASER_META or i.strong_reason in TEASER_META)]
+    if len(metas) < TEASER_MIN_ENTRIES:
+        return
+    groups: list[list[int]] = []
+    for k in metas:
+        if groups and k - groups[-1][-1] <= TEASER_MAX_GAP:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    previous_end = 0  # the article is the prose since the last meta line before the list
+    for g in groups:
+        if len(g) < TEASER_MIN_ENTRIES:
+            previous_end = g[-1] + 1
+            continue
+        period = max(b - a for a, b in zip(g, g[1:]))
+        start, end = max(0, g[0] - period + 1), min(n, g[-1] + period)
+        article = sum(infos[k].words for k in range(previous_end, start) if d.keep[k] and infos[k].prose)
+        previous_end = g[-1] + 1
+        if article < TEASER_ARTICLE_WORDS:
+            continue
+        for k in range(start, end):
+            if d.keep[k] or d.reason[k] == "low_quality":
+                d.keep[k], d.reason[k] = False, "related_links"
+
+
 def _keep_some_prose(d: _Decision) -> None:
     """Keep the likeliest prose segment of a page where nothing kept reads as prose.
 
@@ -524,7 +569,8 @@ def _cut_comment_section(d: _Decision) -> None:
         return
 
 
-_DEBUG = False
+import os
+_DEBUG = bool(os.environ.get('TXDEBUG'))
 
 
 def _content_words(tokens: Iterable[str], stop: frozenset[str]) -> set[str]:
