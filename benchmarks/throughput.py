@@ -232,6 +232,9 @@ def main() -> None:
               + "; ".join(f"{w} worker(s): {r['counts']['pages'] / _cpu(r):,.1f} pages/CPU-s = "
                           f"{r['counts']['pages'] / _cpu(r) / t_cpu_rate:.2f}x trafilatura"
                           for w, r in sorted(results.items())))
+        print("  CPU seconds of the parent (serial: planning, pre-pass, duplicate lookup, commit): "
+              + "; ".join(f"{w} worker(s): {r['parent_cpu']:.1f} s of {_cpu(r):.1f} s"
+                          for w, r in sorted(results.items())))
         if len(results) > 1:
             lo, hi = min(results), max(results)
             eff = (results[hi]["counts"]["pages"] / _cpu(results[hi])) / (results[lo]["counts"]["pages"] / _cpu(results[lo]))
