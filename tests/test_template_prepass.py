@@ -41,3 +41,32 @@ def test_a_single_page_has_no_template_and_keeps_the_line(tmp_path: Path):
     (pages / "page.txt").write_text(f"{TEMPLATE}\n{ARTICLES[0]}\n")
     result = run(pages, tmp_path / "out", Options(tag_entities=False))
     assert result.counts["reason.template"] == 0
+
+
+def test_gzipped_html_is_skipped_by_its_head_and_gzipped_dumps_still_count(tmp_path: Path, monkeypatch):
+    """The pre-pass reads a gzipped page whole only when its content is not HTML."""
+    import gzip
+
+    from cleanhealth import run as run_module
+    from cleanhealth.read import ReadLimits
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    html = ("<!DOCTYPE html><html><head><title>Gout</title></head><body>"
+            + "<p>" + ARTICLES[3] + "</p>" * 40 + "</body></html>") * 4
+    (pages / "page.html.gz").write_bytes(gzip.compress(html.encode()))
+    for i, article in enumerate(ARTICLES):
+        (pages / f"dump{i}.txt.gz").write_bytes(gzip.compress(f"Guide {i}\n{TEMPLATE}\n{article}\n".encode()))
+    read_whole: list[str] = []
+    real_read_file = run_module.read_file
+
+    def counting_read_file(path, root, limits=ReadLimits()):
+        read_whole.append(Path(path).name)
+        return real_read_file(path, root, limits)
+
+    monkeypatch.setattr(run_module, "read_file", counting_read_file)
+    files = sorted(pages.iterdir())
+    lines = run_module.template_lines_of(files, pages, ReadLimits())
+    assert "page.html.gz" not in read_whole
+    assert sorted(read_whole) == [f"dump{i}.txt.gz" for i in range(len(ARTICLES))]
+    assert lines  # the template line recurs on every dump

@@ -595,11 +595,13 @@ def _content_head(path: Path) -> bytes | None:
     except OSError:
         return None
     try:
-        inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(compressed, SNIFF_BYTES)
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        inner = inflater.decompress(compressed, SNIFF_BYTES)
     except zlib.error:
         return head
+    whole = inflater.eof and not inflater.unused_data  # a small page, all of it
     container = inner.lstrip()[:5] == b"WARC/" or inner.lstrip()[:1] == b"{"  # records may be text
-    if len(inner) < SNIFF_BYTES or inner.startswith(GZIP_MAGIC) or container:
+    if (len(inner) < SNIFF_BYTES and not whole) or inner.startswith(GZIP_MAGIC) or container:
         return head
     return inner
 
