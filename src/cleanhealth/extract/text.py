@@ -110,6 +110,13 @@ TEASER_ARTICLE_WORDS = 400
 TEASER_MIN_ENTRIES = 3
 TEASER_MAX_GAP = 6
 TEASER_META = frozenset({"date_stamp", "byline"})
+# Related-content tail: after a whole article (TEASER_ARTICLE_WORDS kept prose words), a
+# related-links marker line ('Read these next', 'More stories') opens teasers: headlines each
+# with at most one blurb paragraph. Kept segments from the marker on go, up to two
+# adjacent kept prose paragraphs (the article resuming after an inline 'Related:' link).
+# A page with more marker lines than RELATED_TAIL_MAX_MARKERS from there on has them
+# per section or per entry (a listing), not one tail.
+RELATED_TAIL_MAX_MARKERS = 3
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
 # share Latin (a page written in Chinese is not spam).
 LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
@@ -162,6 +169,7 @@ class TextExtractor:
         _cut_link_lists(decision)
         _cut_comment_section(decision)
         _cut_teaser_lists(decision)
+        _cut_related_tail(decision)
         _extend_house_statements(decision)
         _detect_contamination(decision, self.lexicon)
         doc.blocks = self._blocks(doc, stage, decision, raw)
@@ -494,6 +502,28 @@ def _cut_teaser_lists(d: _Decision) -> None:
         for k in range(start, end):
             if d.keep[k] or d.reason[k] == "low_quality":
                 d.keep[k], d.reason[k] = False, "related_links"
+
+
+def _cut_related_tail(d: _Decision) -> None:
+    """Remove the teasers after a related-links marker that follows a whole article."""
+    infos, n = d.prep.infos, len(d.prep.infos)
+    article = 0
+    for k in range(n):
+        info = infos[k]
+        if d.keep[k] and info.prose:
+            article += info.words
+            continue
+        if article < TEASER_ARTICLE_WORDS or info.line_reason != "related_links":
+            continue  # only a marker line opens the tail ('Read more: <title>' is one inline link)
+        if sum(1 for j in range(k, n) if infos[j].line_reason == "related_links") > RELATED_TAIL_MAX_MARKERS:
+            return  # 'More on <section>' under every section: links inside a structured page
+        for j in range(k + 1, n):
+            if not d.keep[j]:
+                continue
+            if infos[j].prose and j + 1 < n and d.keep[j + 1] and infos[j + 1].prose:
+                break
+            d.keep[j], d.reason[j] = False, "related_links"
+        return
 
 
 def _keep_some_prose(d: _Decision) -> None:
