@@ -40,6 +40,8 @@ NEAR_THRESHOLD = 0.8
 # Texts with fewer words than this are compared exactly only: a handful of shingles
 # makes MinHash estimates meaningless (two short stubs look alike by chance).
 MIN_WORDS_FOR_NEAR = 30
+# Shingles hashed into a signature at a time (NUM_PERM x 8 bytes each: 4 MB a batch).
+MINHASH_BATCH = 4096
 # Fixed seed: the same run always draws the same permutations (determinism).
 SEED = 1
 FLAG_DUPLICATE = "duplicate"
@@ -91,7 +93,12 @@ def minhash_of(words: list[str]):
 
     signature = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int,  # values are already hashes
                         permutations=_permutations(), scheme="affine32")
-    signature.update_batch(shingle_hashes(words))
+    hashes = shingle_hashes(words)
+    # update_batch holds NUM_PERM values per shingle in several temporary arrays (a
+    # 50,000-word page: ~50 MB each); in batches the peak stays a few MB, and the
+    # signature (a running minimum) is the same.
+    for start in range(0, len(hashes), MINHASH_BATCH):
+        signature.update_batch(hashes[start:start + MINHASH_BATCH])
     return signature
 
 
