@@ -117,6 +117,11 @@ TEASER_META = frozenset({"date_stamp", "byline"})
 # A page with more marker lines than RELATED_TAIL_MAX_MARKERS from there on has them
 # per section or per entry (a listing), not one tail.
 RELATED_TAIL_MAX_MARKERS = 3
+# The whole article: a run of kept paragraphs of at least this many words, with at most
+# ARTICLE_RUN_GAP other segments between consecutive paragraphs (a heading, a caption);
+# a listing's blurbs are further apart (headline, date, 'Read more' between them).
+RELATED_TAIL_ARTICLE_WORDS = 150
+ARTICLE_RUN_GAP = 2
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
 # share Latin (a page written in Chinese is not spam).
 LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
@@ -507,13 +512,20 @@ def _cut_teaser_lists(d: _Decision) -> None:
 def _cut_related_tail(d: _Decision) -> None:
     """Remove the teasers after a related-links marker that follows a whole article."""
     infos, n = d.prep.infos, len(d.prep.infos)
-    article = 0
+    article = 0  # prose words of the longest run of kept paragraphs so far
+    run, last_prose = 0, -2
     for k in range(n):
         info = infos[k]
         if d.keep[k] and info.prose:
-            article += info.words
+            # paragraphs of one article follow each other, or have one heading between
+            # them; a listing's blurbs have a headline and a date line between them
+            run = (run if k - last_prose <= ARTICLE_RUN_GAP + 1 else 0) + info.words
+            last_prose = k
+            article = max(article, run)
             continue
-        if article < TEASER_ARTICLE_WORDS or info.line_reason != "related_links":
+        if d.keep[k]:
+            continue
+        if article < RELATED_TAIL_ARTICLE_WORDS or info.line_reason != "related_links":
             continue  # only a marker line opens the tail ('Read more: <title>' is one inline link)
         if sum(1 for j in range(k, n) if infos[j].line_reason == "related_links") > RELATED_TAIL_MAX_MARKERS:
             return  # 'More on <section>' under every section: links inside a structured page
