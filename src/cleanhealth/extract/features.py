@@ -26,7 +26,13 @@ URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(?:com|org|net|g
 PHONE = re.compile(r"\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b|\+\d[\d ()-]{7,}\d")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".gov", ".edu", ".io")
 PHONE_MIN_DIGITS = 7
-TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+TERMINAL = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
+# Chinese and Japanese are written without spaces: a \w+ run is a whole clause. Their
+# length in words is estimated from the characters (about CJK_CHARS_PER_WORD per word)
+# so that length features and the prose test mean the same as for spaced scripts.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+CJK_RUN = re.compile(r"\w*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]\w*")
+CJK_CHARS_PER_WORD = 2
 # A segment counts as prose (jusText's 'good' candidate) from this many words with a sentence end.
 PROSE_WORDS = 15
 # Window (in segments) for neighbourhood averages.
@@ -67,6 +73,10 @@ def _local(text: str, lex: Lexicon) -> tuple[SegInfo, list[float]]:
     norm = normalise(text)
     tokens = WORD.findall(norm)
     words = len(tokens)
+    if not text.isascii():
+        cjk = len(CJK.findall(text))
+        if cjk:  # each CJK run counted as one token above; count its words instead
+            words += max(0, round(cjk / CJK_CHARS_PER_WORD) - len(CJK_RUN.findall(norm)))
     split = text.split()
     alpha = [w for w in split if w[:1].isalpha()]
     title = len([1 for w in alpha if w[0].isupper()]) / len(alpha) if alpha else 0.0
