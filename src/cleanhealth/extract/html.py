@@ -97,6 +97,20 @@ HEADING_LINE_REASONS = frozenset({"toc", "related_links", "share", "newsletter",
 # a whole extra trafilatura run, the largest cost of the HTML path.)
 RECALL_SHARE = 0.3
 RECALL_GAIN = 1.3
+# trafilatura's precision mode marks where the article starts and ends (see
+# HtmlExtractor._precision_trim) when the default output has at least this many
+# characters and precision keeps at least this many and this share of them (less means
+# precision lost the article, not that the rest is chrome).
+PRECISION_MIN_CHARS = 500
+PRECISION_MIN_SHARE = 0.5
+# A kept block repeating at least this many letters and digits of text kept above it is
+# a copy (short repeats, a 'Symptoms' heading in two sections, are left alone).
+DUPLICATE_MIN_CHARS = 25
+# ... unless the page repeats it more than this many times (then it is the page's
+# template: see HtmlExtractor._dedupe).
+DUPLICATE_MAX_COPIES = 2
+# ... matching a default block that holds a precision block this long (letters and digits)
+PRECISION_PIECE_CHARS = 20
 # Reader comments trafilatura found are cut unless they are at least this share of the
 # article's length (then they are more likely the article's second half, or the thread).
 COMMENTS_KEEP_RATIO = 0.5
@@ -233,6 +247,8 @@ class HtmlExtractor:
     trafilatura_comments = True
     fallback_share = FALLBACK_SHARE
     raw_retry = True
+    precision_trim = True
+    dedupe = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -280,13 +296,18 @@ class HtmlExtractor:
                 if raw_chars > RECALL_GAIN * chars:
                     blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
                     doc.add_flag("extractor_unpruned")
+        if self.dedupe:
+            blocks = self._dedupe(doc, stage, blocks)
+        elements = _element_texts(tree)
+        if self.precision_trim and not forum and not {"extractor_recall", "extractor_unpruned"} & set(doc.flags) \
+                and chars >= PRECISION_MIN_CHARS:
+            blocks = self._precision_trim(doc, stage, tree, blocks, elements)
         if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
             fallback = list(_soup_blocks(soup))
             if sum(len(b.text) for b in fallback) >= max(self.fallback_share * chars, 1):
                 blocks, comments = fallback, []
                 doc.add_flag("extractor_fallback")
-        elements = _element_texts(tree)
         if "extractor_fallback" not in doc.flags:
             # the article region is read off the main blocks only, not a thread below it
             blocks = rescue_lists(tree, blocks, elements) + comments
@@ -312,14 +333,15 @@ class HtmlExtractor:
                 doc.metadata[key] = value
 
     @staticmethod
-    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False,
-                            comments: bool = True) -> tuple[list[Block], list[Block]]:
+    def _trafilatura_blocks(tree: etree._Element, favor_recall: bool = False, comments: bool = True,
+                            favor_precision: bool = False) -> tuple[list[Block], list[Block]]:
         """(main blocks, comment blocks). Comments are extracted as trafilatura does by
         default: what it calls comments is sometimes the article's second half."""
         try:
             result = trafilatura.bare_extraction(
                 tree, output_format="python", include_formatting=True, include_tables=True,
                 include_links=False, include_comments=comments, with_metadata=False, favor_recall=favor_recall,
+                favor_precision=favor_precision,
             )
         except Exception:  # trafilatura failing on one odd page must not fail the page
             return [], []
@@ -327,6 +349,90 @@ class HtmlExtractor:
             return [], []
         comments = list(xml_blocks(result.commentsbody)) if result.commentsbody is not None else []
         return list(xml_blocks(result.body)), comments
+
+    @staticmethod
+    def _dedupe(doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
+        """Drop the second copy of a block: a code sample rendered twice, a forum post
+        quoting an earlier one, the article repeated by a summary widget.
+
+        A block that occurs more than twice is a template of the page's own content
+        (the same question in each interview, the same terms under each offer) and
+        every copy stays; so do short blocks (a 'Symptoms' heading in two sections)."""
+        keys = [_key(b.text) for b in blocks]
+        counts: dict[str, int] = {}
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        if all(c == 1 for c in counts.values()):
+            return blocks
+        out: list[Block] = []
+        seen = ""
+        for block, k in zip(blocks, keys):
+            if len(k) >= DUPLICATE_MIN_CHARS and counts[k] <= DUPLICATE_MAX_COPIES and k in seen:
+                stage.remove(doc, block.text, "duplicate")
+                continue
+            out.append(block)
+            seen += k + "|"
+        return out
+
+    def _precision_trim(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block],
+                        elements: list[tuple[etree._Element, str]]) -> list[Block]:
+        """Cut the runs of blocks before and after the article that trafilatura's
+        precision mode finds, when the markup puts them outside the article's container.
+
+        Its default mode often runs on past the article into teasers of other stories,
+        a duplicated summary or reader posts; its precision mode stops at the article
+        but drops lists and short paragraphs inside it. So precision only locates the
+        article (its blocks' common container in the tree): default blocks inside that
+        container all stay, and so does anything between the first and last matched."""
+        narrow, _ = self._trafilatura_blocks(tree, favor_precision=True, comments=False)
+        narrow_chars = sum(len(b.text) for b in narrow)
+        if narrow_chars < PRECISION_MIN_CHARS or narrow_chars < PRECISION_MIN_SHARE * sum(len(b.text) for b in blocks):
+            return blocks  # precision lost the article itself: no evidence about its edges
+        # the two modes cut the same text into blocks differently: a default block is
+        # matched when it lies inside precision's text (joined without separators), or
+        # holds one of precision's blocks (a list item precision kept only part of).
+        # Matches go forward through precision's text, so a copy of the article repeated
+        # after it (a teaser, a summary widget) does not match it again.
+        narrow_keys = [k for b in narrow if len(k := _key(b.text)) >= PRECISION_PIECE_CHARS]
+        inside = "".join(_key(b.text) for b in narrow)
+        matched, at = [], 0
+        for i, block in enumerate(blocks):
+            k = _key(block.text)
+            if not k:
+                continue
+            pos = inside.find(k, at)
+            if pos >= 0:
+                matched.append(i)
+                if len(k) >= PRECISION_PIECE_CHARS:
+                    at = pos + len(k)
+                continue
+            pieces = [pos for n in narrow_keys if n in k and (pos := inside.find(n, at)) >= 0]
+            if pieces:
+                matched.append(i)
+                at = min(pieces) + PRECISION_PIECE_CHARS
+        if not matched:
+            return blocks
+        where: dict[str, etree._Element] = {}
+        for el, text in elements:
+            where.setdefault(_key(text), el)
+        anchors = [el for b in narrow if (el := where.get(_key(b.text))) is not None]
+        container = _common_ancestor(anchors) if len(anchors) >= 2 else None
+        if container is None or container.tag in ("body", "html"):
+            return blocks  # no article container to judge the rest by
+        first, last = matched[0], matched[-1]
+        kept = []
+        for i, block in enumerate(blocks):
+            if first <= i <= last:
+                kept.append(block)
+                continue
+            # outside the container, or not a paragraph-like element of the page at all
+            # (trafilatura took it from loose text in a teaser or comment widget)
+            el = where.get(_key(block.text))
+            if el is None or (el is not container and not _inside(el, container)):
+                stage.remove(doc, block.text, classify_segment(block.text) or _weak_reason(block.text))
+            else:
+                kept.append(block)
+        return kept
 
     def _filter(self, doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
         """Cut health leftovers and lexicon boilerplate from the kept blocks."""
