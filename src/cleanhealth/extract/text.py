@@ -81,6 +81,11 @@ RESCUE_MIN_WORDS = 6
 RESCUE_MIN_STOP = 0.2
 RESCUE_MIN_P = 0.05
 RESCUE_GAP = 2
+# ... a segment without a sentence end qualifies too when it is this long and this rich
+# in stop words: running prose whose last line is a signature ('... -- WORRIED IN OHIO')
+# or a cut-off quote.
+RESCUE_UNENDED_WORDS = 25
+RESCUE_UNENDED_STOP = 0.3
 # Comments: a reader-comment section starts at a comment marker ('34 Comments',
 # 'jane says:') with at least this many kept prose words before it and at least
 # COMMENT_MIN_MARKERS markers from there on; only count links ('34 Comments') may come
@@ -464,7 +469,8 @@ def _rescue_prose(d: _Decision) -> None:
         info = infos[k]
         if d.keep[k] or d.reason[k] != "low_quality" or info.words < RESCUE_MIN_WORDS or d.p[k] < RESCUE_MIN_P:
             continue
-        if info.phrase_reasons or not (info.terminal or segs[k].text.endswith(":")):
+        if info.phrase_reasons or not (info.terminal or segs[k].text.endswith(":")
+                                       or (info.words >= RESCUE_UNENDED_WORDS and info.stop_ratio >= RESCUE_UNENDED_STOP)):
             continue
         if not d.prep.stopwords_stripped and info.stop_ratio < RESCUE_MIN_STOP:
             continue
