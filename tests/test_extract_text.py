@@ -273,3 +273,57 @@ def test_runon_page_short_blurb_between_menu_items_is_cut_and_article_kept():
     assert "Type 2 diabetes happens when the body stops responding well to insulin" in doc.text
     assert "free health line app" not in doc.text
     assert "Book an Appointment" not in doc.text
+
+
+# --- article boundaries on real pages: what follows or surrounds the article -----------
+BOUNDARY_EXAMPLES = [
+    # (page id prefix, article text that must be kept, text that must be cut, its reason)
+    # a 'Comments' heading under a four-line post opens the comments (not a forum thread)
+    ("ac3c035520461017", "Our goal with hosting quarterly open threads",
+     "Any update on how the Blattman et al. follow-up paper", "comments"),
+    # teasers after the article, each with its own byline and date line
+    ("e4c6a3b482403a8f", "In short, slaughter is likely coming to Hong Kong.",
+     "Kurt Volker throws Rudy Giuliani under the bus", "related_links"),
+    # teasers after a 'Read these next' marker line that follows the article
+    ("aade2ec8d1e7b091", "The promise of Google Stadia: high quality visuals",
+     "Big Amazon Echo Show 8 discount available even before launch", "related_links"),
+    # short relative dates ('2H ago') of a teaser list are date stamps
+    ("2c46804d", "Police released dramatic video showing the rescue", "2H ago", "date_stamp"),
+    # the same interface strings in Portuguese
+    ("b3c19dd5f0612d09", "Viver uma verdadeira experiência amorosa", "Você pode gostar...", "related_links"),
+    ("cc03ddb5ef7d5f1f", "Calendário acima divulgado pela categoria em janeiro de 2018", "» Publicidade", "ad"),
+    ("3252222e", "O prof. Carlos Nadalim apresenta, neste vídeo", "2 Comentários", "comments"),
+]
+
+
+@pytest.mark.parametrize("prefix,article,cut,reason", BOUNDARY_EXAMPLES, ids=[e[0][:8] for e in BOUNDARY_EXAMPLES])
+def test_article_boundary_on_real_page(prefix, article, cut, reason):
+    doc = clean(_bench_file(SH, prefix).read_text(encoding="utf-8"))
+    assert article in doc.text
+    assert cut not in doc.text
+    assert cut in removed(doc, reason)
+
+
+def test_lone_article_paragraph_among_hundreds_of_menu_lines_is_kept():
+    # scrapinghub f6ac15a4: one Portuguese paragraph after 560 menu and archive lines
+    doc = clean(_bench_file(SH, "f6ac15a4").read_text(encoding="utf-8"))
+    assert "A equipe do Serviço de Atendimento Domiciliar (SAD), do bairro Amizade" in doc.text
+    assert "Fevereiro (58)" not in doc.text
+
+
+def test_letters_signed_without_a_full_stop_are_kept_between_kept_paragraphs():
+    # scrapinghub 87438a0d (an advice column): each letter ends '-- SIGNATURE'
+    doc = clean(_bench_file(SH, "87438a0d").read_text(encoding="utf-8"))
+    assert "Am I right to feel hurt and consider his love of money" in doc.text
+    assert "A few of us were out to lunch recently" in doc.text
+
+
+def test_japanese_sentences_count_as_prose():
+    from cleanhealth.extract.features import _local
+    from cleanhealth.extract.lexicon import load_lexicon
+
+    info, _ = _local("ショートカットの欄を空欄にしただけでは、Kindle for PCが起動するたびに再設定されてしまうので注意が必要です。",
+                     load_lexicon())
+    assert info.terminal and info.prose and info.words >= 15
+    doc = clean(_bench_file(SH, "f105de6e").read_text(encoding="utf-8"))
+    assert "これでようやく元の操作性を取り戻せました。" in doc.text
