@@ -293,6 +293,9 @@ BOUNDARY_EXAMPLES = [
     ("b3c19dd5f0612d09", "Viver uma verdadeira experiência amorosa", "Você pode gostar...", "related_links"),
     ("cc03ddb5ef7d5f1f", "Calendário acima divulgado pela categoria em janeiro de 2018", "» Publicidade", "ad"),
     ("3252222e", "O prof. Carlos Nadalim apresenta, neste vídeo", "2 Comentários", "comments"),
+    # cut-off teaser summaries ('... has beef ...') after the article
+    ("55bb6340", "Brace yourself, Swifties: Taylor Swift might not be able to perform",
+     "Morningstar (think veggie burgers, not research) has beef ...", "related_links"),
 ]
 
 

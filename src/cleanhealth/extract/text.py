@@ -127,6 +127,12 @@ RELATED_TAIL_MAX_MARKERS = 3
 # a listing's blurbs are further apart (headline, date, 'Read more' between them).
 RELATED_TAIL_ARTICLE_WORDS = 150
 ARTICLE_RUN_GAP = 2
+# Excerpts: a kept segment ending in an ellipsis mark ('... […]', '[...]', 'Read more…')
+# is a teaser's cut-off summary; EXCERPT_MIN_PER_PAGE of them outside the article (the
+# longest run of adjacent paragraphs, when it reaches RELATED_TAIL_ARTICLE_WORDS) are the
+# site's other posts. On a listing page (no such run) they are the content and stay.
+EXCERPT_END = re.compile(r"(\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.)$")
+EXCERPT_MIN_PER_PAGE = 2
 # Spam injection: foreign-script runs are cut from prose whose letters are at least this
 # share Latin (a page written in Chinese is not spam).
 LATIN_SHARE_FOR_SCRIPT_SPAM = 0.9
@@ -180,6 +186,7 @@ class TextExtractor:
         _cut_comment_section(decision)
         _cut_teaser_lists(decision)
         _cut_related_tail(decision)
+        _cut_excerpts(decision)
         _extend_house_statements(decision)
         _detect_contamination(decision, self.lexicon)
         doc.blocks = self._blocks(doc, stage, decision, raw)
@@ -542,6 +549,38 @@ def _cut_related_tail(d: _Decision) -> None:
                 break
             d.keep[j], d.reason[j] = False, "related_links"
         return
+
+
+def _article_span(d: _Decision) -> tuple[int, int, int]:
+    """(first, last, words) of the longest run of adjacent kept paragraphs (ARTICLE_RUN_GAP)."""
+    infos = d.prep.infos
+    best = (0, -1, 0)
+    start, run, last = 0, 0, -ARTICLE_RUN_GAP - 2
+    for k in range(len(infos)):
+        if d.keep[k] and infos[k].prose:
+            if k - last > ARTICLE_RUN_GAP + 1:
+                start, run = k, 0
+            run += infos[k].words
+            last = k
+            if run > best[2]:
+                best = (start, k, run)
+    return best
+
+
+def _cut_excerpts(d: _Decision) -> None:
+    """Remove cut-off teaser summaries outside the article (see EXCERPT_END)."""
+    segs = d.prep.segs
+    found = [k for k in range(len(segs)) if d.keep[k] and EXCERPT_END.search(segs[k].text)]
+    if len(found) < EXCERPT_MIN_PER_PAGE:
+        return
+    first, last, words = _article_span(d)
+    if words < RELATED_TAIL_ARTICLE_WORDS:
+        return
+    outside = [k for k in found if not first <= k <= last]
+    if len(outside) < EXCERPT_MIN_PER_PAGE:
+        return
+    for k in outside:
+        d.keep[k], d.reason[k] = False, "related_links"
 
 
 def _keep_some_prose(d: _Decision) -> None:
