@@ -7,6 +7,9 @@ must stay.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from lxml import html as lxml_html
 
 from cleanhealth.document import FORMAT_HTML, Document, Page
@@ -199,3 +202,77 @@ def test_title_and_date_helpers() -> None:
     assert iso_date("05 June 2023") == "2023-06-05"
     assert iso_date("February 2025") == "2025-02"
     assert iso_date("no date here") is None
+
+
+# -- precision span, duplicates, card lists, interface strings ---------------------------
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+
+
+def bench_page(set_name: str, prefix: str) -> str:
+    """One page of ../shared/bench (skips when the benchmark is absent)."""
+    import gzip
+
+    found = sorted((BENCH / set_name).glob(f"{prefix}*.html.gz")) if BENCH.is_dir() else []
+    if not found:
+        pytest.skip("../shared/bench is not here")
+    return gzip.decompress(found[0].read_bytes()).decode("utf-8", errors="replace")
+
+
+def test_teasers_after_the_article_container_are_cut() -> None:
+    """A news page: trafilatura's default mode runs on past the article into the story
+    teasers below it; its precision mode stops at the article's container, so they go."""
+    doc = run(bench_page("scrapinghub", "d90bda7ed14d"))
+    assert "snipers have also shot into crowds of people from rooftops" in doc.text
+    assert "Historic Armenian church in Turkey on the verge of destruction" not in doc.text
+    assert "Iconic \"Friends\" props and costumes will be auctioned" not in doc.text
+
+
+def test_second_copy_of_the_article_is_a_duplicate_but_template_repeats_stay() -> None:
+    """A page carrying its article twice keeps one copy; an offers page that repeats the
+    same terms under each offer (the page's own template) keeps every copy."""
+    doc = run(bench_page("wcxb-dev", "0151"))
+    assert doc.text.count("When it comes to yoga classes, the right price can be the difference") == 1
+    assert "duplicate" in reasons_for(doc, "When it comes to yoga classes, the right price can be the difference")
+    doc = run(bench_page("wcxb-dev", "0148"))
+    assert doc.text.count("Delta Vacations must issue all airline tickets.") >= 3
+
+
+def test_card_lists_are_not_rescued_into_an_article() -> None:
+    """Between kept paragraphs, a bullet list comes back but a list whose items hold a
+    heading or an image (teasers, a gallery) does not, on an article page."""
+    from cleanhealth.document import Block
+    from cleanhealth.extract.html import rescue_lists
+
+    prose = [("Plantar fasciitis is irritation of the thick band of tissue that runs along the sole of the foot "
+              "from the heel bone to the toes, and it is one of the most common causes of heel pain in adults "
+              f"who stand or run a lot (part {n}).") for n in range(4)]
+    cards = "<ul class='latest'>" + "".join(
+        f"<li><img src='/i{i}.jpg' alt=''><h3><a href='/s{i}'>{t}</a></h3><p>{d}</p></li>" for i, (t, d) in enumerate([
+            ("Sciatica exercises to try at home", "Six gentle stretches for nerve pain in the leg"),
+            ("When back pain needs a scan", "Most back pain settles without imaging, say guidelines")])) + "</ul>"
+    bullets = "<ul><li>Stretch the calf twice a day</li><li>Wear shoes with a cushioned heel</li></ul>"
+    tree = lxml_html.fromstring(page("<main><p>" + prose[0] + "</p>" + bullets + "<p>" + prose[1] + "</p>" + cards +
+                                     "<p>" + prose[2] + "</p><p>" + prose[3] + "</p></main>"))
+    blocks = [Block(text, "paragraph") for text in prose]
+    texts = [b.text for b in rescue_lists(tree, blocks)]
+    assert "Stretch the calf twice a day" in texts and "Wear shoes with a cushioned heel" in texts
+    assert not any("Sciatica exercises" in t or "back pain needs a scan" in t for t in texts)
+
+
+def test_interface_strings_have_their_reasons() -> None:
+    cases = {
+        "Sort and Filter": "other",
+        "Showing 1-24 of 310 results": "other",
+        "More to explore": "related_links",
+        "Customers who viewed this item also bought": "related_links",
+        "Questions? Chat with an expert.": "cta",
+        "Notify me when back in stock": "cta",
+        "Free shipping on orders over $35": "ad",
+        "Why Trust Us?": "editorial_policy",
+        "How we chose the best knee braces": "editorial_policy",
+        "Join Date": "byline",
+    }
+    assert {text: classify_segment(text) for text in cases} == cases
+    for text in ("Free delivery is available for patients who qualify under the scheme described below.",
+                 "Sorting out your medicines with a pharmacist can prevent side effects."):
+        assert classify_segment(text) is None, text
