@@ -8,8 +8,11 @@ features.py) scores each segment; the model was trained on the benchmark's WCXB
 training split (scripts/train_text_model.py). Rules then apply what a model cannot
 learn from a few hundred pages: decisive lexicon phrases ('we may earn a commission',
 'Advertisement'), site template lines, duplicates, blocks of unrelated text appended
-after the article (contamination), and sentence-level cuts inside kept paragraphs
-(spam runs in a foreign script, SEO spam phrases, calls to action with a phone number).
+after the article (contamination), what follows a whole article (a comments section,
+teaser lists whose entries each carry a byline or date line, the teasers after a
+related-links marker line, cut-off summaries of other posts), and sentence-level cuts
+inside kept paragraphs (spam runs in a foreign script, SEO spam phrases, calls to action
+with a phone number).
 
 Every cut goes to `removed` with a reason; adjacent cuts with the same reason are
 reported as one span of the original text.
@@ -656,8 +659,7 @@ def _cut_comment_section(d: _Decision) -> None:
         return
 
 
-import os
-_DEBUG = bool(os.environ.get('TXDEBUG'))
+_DEBUG = False
 
 
 def _content_words(tokens: Iterable[str], stop: frozenset[str]) -> set[str]:
