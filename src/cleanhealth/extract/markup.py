@@ -102,11 +102,15 @@ def attribute_tokens(value: str) -> list[str]:
     return out
 
 
-# chrome_reason answers per (vocabulary, tag, attributes): sites repeat the same markup
-# on every card and row, and the page walks ask about each element up to three times.
+# chrome_reason answers per (vocabulary, tag, the attributes it reads): sites repeat the
+# same markup on every card and row, and the page walks ask about each element up to three
+# times. Only the attributes _chrome_reason reads go into the key: keying on all of them
+# (href, src, data-*) made almost every key unique, ~60 MB per 200 pages in a worker.
 _REASON_CACHE: dict[tuple, tuple[str, str] | None] = {}
-# Cleared when it grows past this many entries (bounds a long run's memory).
-REASON_CACHE_MAX = 200_000
+REASON_ATTRIBUTES = ("hidden", "aria-hidden", "style", "role", "id", "class", "aria-label")
+# Cleared when it grows past this many entries: a site's markup repeats within a page, and
+# 20,000 keys (a few MB) hold several pages' worth; more only grows a long run's memory.
+REASON_CACHE_MAX = 20_000
 
 
 def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | None:
@@ -117,7 +121,7 @@ def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | No
     attrib = el.attrib
     if not attrib:
         return (vocab.tags[tag], f"tag:{tag}") if tag in vocab.tags else None
-    key = (id(vocab), tag, tuple(attrib.items()))
+    key = (id(vocab), tag, *(attrib.get(name) for name in REASON_ATTRIBUTES))
     try:
         return _REASON_CACHE[key]
     except KeyError:
