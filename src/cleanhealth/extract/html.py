@@ -11,7 +11,11 @@ The page is parsed once with lxml. Then:
    paragraphs, lists, tables, bold-only paragraphs acting as headings). When it keeps
    little of what the page shows, its recall mode and a run on the untouched page are
    tried and the longer output is kept. Reader comments it finds are cut (reason
-   `comments`) unless the page is a forum thread or Q&A page.
+   `comments`) unless the page is a forum thread or Q&A page. A second copy of a
+   block is dropped (`duplicate`) unless the page repeats it as a template. On article
+   pages trafilatura's precision mode locates the article: default blocks before or
+   after it that the markup puts outside its container (teasers of other stories,
+   comment widgets) are cut.
 4. Every block trafilatura kept goes through the shared boilerplate lexicon
    (`data/boilerplate.toml`, the text-dump cleaner's) and the HTML-specific health
    leftovers (`data/html_leftovers.toml`): appointment calls to action, 'Medically
