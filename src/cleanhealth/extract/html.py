@@ -275,19 +275,19 @@ class HtmlExtractor:
         if forum:
             doc.add_flag("thread_page")
         blocks, comments = self._trafilatura_blocks(tree, comments=self.trafilatura_comments)
-        if comments and not forum and sum(len(b.text) for b in comments) < COMMENTS_KEEP_RATIO * sum(len(b.text) for b in blocks):
+        if comments and not forum and _chars(comments) < COMMENTS_KEEP_RATIO * _chars(blocks):
             # reader comments under an article: boilerplate for a health corpus
             for block in comments:
                 stage.remove(doc, block.text, "comments")
             comments = []
-        chars = sum(len(b.text) for b in blocks) + sum(len(b.text) for b in comments)
+        chars = _chars(blocks, comments)
         body = tree.find("body")
         visible = len(visible_text(body if body is not None else tree))
         if self.recall_mode == "always" or (self.recall_mode == "auto" and chars < RECALL_SHARE * visible):
             # trafilatura kept little of what the page shows once the chrome is gone:
             # its recall mode keeps more of listing, product and service pages
             wider, wider_comments = self._trafilatura_blocks(tree, favor_recall=True)
-            wider_chars = sum(len(b.text) for b in wider) + sum(len(b.text) for b in wider_comments)
+            wider_chars = _chars(wider, wider_comments)
             if wider_chars > RECALL_GAIN * chars:
                 blocks, comments, chars = wider, wider_comments if comments else [], wider_chars
                 doc.add_flag("extractor_recall")
@@ -298,7 +298,7 @@ class HtmlExtractor:
             if raw_tree is not None:
                 strip_code(raw_tree)
                 raw_blocks, raw_comments = self._trafilatura_blocks(raw_tree)
-                raw_chars = sum(len(b.text) for b in raw_blocks) + sum(len(b.text) for b in raw_comments)
+                raw_chars = _chars(raw_blocks, raw_comments)
                 if raw_chars > RECALL_GAIN * chars:
                     blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
                     doc.add_flag("extractor_unpruned")
@@ -311,7 +311,7 @@ class HtmlExtractor:
         if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
             soup = BeautifulSoup(etree.tostring(tree, encoding="unicode", method="html"), "lxml")
             fallback = list(_soup_blocks(soup))
-            if sum(len(b.text) for b in fallback) >= max(self.fallback_share * chars, 1):
+            if _chars(fallback) >= max(self.fallback_share * chars, 1):
                 blocks, comments = fallback, []
                 doc.add_flag("extractor_fallback")
         if "extractor_fallback" not in doc.flags:
@@ -392,8 +392,8 @@ class HtmlExtractor:
         container all stay, and so does anything between the first and last matched."""
         # fast: without the readability/jusText comparison, a locator need not be perfect
         narrow, _ = self._trafilatura_blocks(tree, favor_precision=True, comments=False, fast=self.precision_fast)
-        narrow_chars = sum(len(b.text) for b in narrow)
-        if narrow_chars < PRECISION_MIN_CHARS or narrow_chars < PRECISION_MIN_SHARE * sum(len(b.text) for b in blocks):
+        narrow_chars = _chars(narrow)
+        if narrow_chars < PRECISION_MIN_CHARS or narrow_chars < PRECISION_MIN_SHARE * _chars(blocks):
             return blocks  # precision lost the article itself: no evidence about its edges
         # the two modes cut the same text into blocks differently: a default block is
         # matched when it lies inside precision's text (joined without separators), or
@@ -649,6 +649,11 @@ def _list_ok(lst: etree._Element, cache: dict) -> bool:
         ok = link_chars <= RESCUE_MAX_LINK_SHARE * sum(len(t) for t in items)
     cache[lst] = ok
     return ok
+
+
+def _chars(*groups: list[Block]) -> int:
+    """Characters of text in the blocks of all groups: how much an extraction kept."""
+    return sum(len(b.text) for group in groups for b in group)
 
 
 def _is_article(blocks: list[Block]) -> bool:
