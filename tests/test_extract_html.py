@@ -276,3 +276,17 @@ def test_interface_strings_have_their_reasons() -> None:
     for text in ("Free delivery is available for patients who qualify under the scheme described below.",
                  "Sorting out your medicines with a pharmacist can prevent side effects."):
         assert classify_segment(text) is None, text
+
+
+def test_short_bullets_after_the_last_paragraph_stay_unless_they_are_links() -> None:
+    """Edge trimming cuts menu scraps after the article; a services list of short,
+    unlinked bullets there is content (a health centre's 'Cleanings', 'X-rays')."""
+    doc = run(bench_page("wcxb-dev", "0135"))
+    for service in ("Screening Exams", "Cleanings", "Tooth-Colored Fillings", "Orthodontic Evaluations"):
+        assert service in doc.text.splitlines()
+    services = "<ul><li>Screening Exams</li><li>Cleanings</li><li>X-rays</li></ul>"
+    menu = "<ul><li><a href='/a'>Our Team</a></li><li><a href='/b'>Locations</a></li><li><a href='/c'>Careers</a></li></ul>"
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + "<h2>Our services</h2>" + services + menu + "</main>"))
+    lines = doc.text.splitlines()
+    assert "Cleanings" in lines and "X-rays" in lines
+    assert "Careers" not in lines and "Locations" not in lines

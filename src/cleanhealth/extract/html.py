@@ -255,6 +255,7 @@ class HtmlExtractor:
     precision_articles_only = True
     precision_fast = False  # True (no readability/jusText comparison in that run) cost 0.0013 F1 on scrapinghub
     dedupe = True
+    edge_links_only = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -275,6 +276,7 @@ class HtmlExtractor:
         if forum:
             doc.add_flag("thread_page")
         blocks, comments = self._trafilatura_blocks(tree, comments=self.trafilatura_comments)
+        source = tree  # the tree the kept blocks were extracted from
         if comments and not forum and _chars(comments) < COMMENTS_KEEP_RATIO * _chars(blocks):
             # reader comments under an article: boilerplate for a health corpus
             for block in comments:
@@ -301,6 +303,7 @@ class HtmlExtractor:
                 raw_chars = _chars(raw_blocks, raw_comments)
                 if raw_chars > RECALL_GAIN * chars:
                     blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
+                    source = raw_tree
                     doc.add_flag("extractor_unpruned")
         if self.dedupe:
             blocks = self._dedupe(doc, stage, blocks)
@@ -321,7 +324,7 @@ class HtmlExtractor:
         if self.context_filter:
             blocks = self._context_filter(doc, stage, elements, blocks)
         if self.trim_edges:
-            blocks = self._trim_edges(doc, stage, blocks)
+            blocks = self._trim_edges(doc, stage, blocks, _link_keys(source))
         blocks = self._title(doc, blocks)
         doc.blocks = blocks
         self._audit(doc, stage, tree, blocks)
@@ -484,11 +487,15 @@ class HtmlExtractor:
                 kept.append(block)
         return kept
 
-    def _trim_edges(self, doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
+    def _trim_edges(self, doc: Document, stage: "Stage", blocks: list[Block],
+                    links: frozenset[str] = frozenset()) -> list[Block]:
         """Cut menu-like scraps trafilatura left before the first and after the last
         paragraph of prose: a few title-case words, no sentence, not a heading that
-        opens prose. Chrome clusters at the edges of the main text; inside it, a short
-        line is far more often a sub-heading or a list item that belongs."""
+        opens prose, and for a list item, link text on the page (a menu entry is a link;
+        a short bullet of a services list after the last paragraph is not: headings and
+        labels like 'Tags' or 'Join our newsletter' are cut whether linked or not). Chrome clusters at the
+        edges of the main text; inside it, a short line is far more often a
+        sub-heading or a list item that belongs."""
         prose = [i for i, b in enumerate(blocks) if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= EDGE_PROSE_WORDS]
         if not prose:
             return blocks
@@ -500,7 +507,8 @@ class HtmlExtractor:
                 continue
             words = block.text.split()
             opens_prose = block.kind == KIND_HEADING and i < first
-            if len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav":
+            if len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav" \
+                    and (not self.edge_links_only or block.kind == KIND_HEADING or _key(block.text) in links):
                 stage.remove(doc, block.text, "nav")
             else:
                 kept.append(block)
@@ -824,6 +832,11 @@ def _key(text: str) -> str:
     """Matching key between tree text and extractor output: letters and digits only
     (trafilatura re-spaces inline formatting: 'Bar: x' comes out as 'Bar : x')."""
     return _NON_WORD.sub("", text.lower())
+
+
+def _link_keys(tree: etree._Element) -> frozenset[str]:
+    """The texts of the page's links (as _key folds them): what a menu entry is made of."""
+    return frozenset(k for a in tree.iter("a") if (k := _key(visible_text(a))))
 
 
 def _weak_reason(text: str) -> str:
