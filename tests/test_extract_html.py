@@ -290,3 +290,12 @@ def test_short_bullets_after_the_last_paragraph_stay_unless_they_are_links() -> 
     lines = doc.text.splitlines()
     assert "Cleanings" in lines and "X-rays" in lines
     assert "Careers" not in lines and "Locations" not in lines
+
+
+def test_own_extraction_replaces_a_fragment_the_comparison_chose() -> None:
+    """trafilatura's comparison with readability/jusText can swap its own extraction for
+    a fragment; when the result keeps little of the page, its own (fast mode) is taken."""
+    doc = run(bench_page("wcxb-dev", "4105"))
+    assert "extractor_own" in doc.flags
+    assert "Small organisations will find this guidance useful" in doc.text
+    assert "Cyber security needn't be a daunting challenge for small business owners" in doc.text

@@ -9,8 +9,9 @@ The page is parsed once with lxml. Then:
    recording each cut with its reason, while that evidence still exists.
 3. trafilatura runs on the pruned tree with structure kept (headings with levels,
    paragraphs, lists, tables, bold-only paragraphs acting as headings). When it keeps
-   little of what the page shows, its recall mode and a run on the untouched page are
-   tried and the longer output is kept. Reader comments it finds are cut (reason
+   little of what the page shows, its recall mode, its own extraction without the
+   readability/jusText comparison (which can pick a fragment) and a run on the
+   untouched page are tried and the longer output is kept. Reader comments it finds are cut (reason
    `comments`) unless the page is a forum thread or Q&A page. A second copy of a
    block is dropped (`duplicate`) unless the page repeats it as a template. On article
    pages trafilatura's precision mode locates the article: default blocks before or
@@ -101,6 +102,9 @@ HEADING_LINE_REASONS = frozenset({"toc", "related_links", "share", "newsletter",
 # a whole extra trafilatura run, the largest cost of the HTML path.)
 RECALL_SHARE = 0.3
 RECALL_GAIN = 1.3
+# trafilatura's own extraction (without the readability/jusText comparison) is tried too
+# and taken unless it holds more than this share of the page's text: the whole page.
+OWN_MAX_SHARE = 0.85
 # trafilatura's precision mode marks where the article starts and ends (see
 # HtmlExtractor._precision_trim) when the default output has at least this many
 # characters and precision keeps at least this many and this share of them (less means
@@ -256,6 +260,7 @@ class HtmlExtractor:
     precision_fast = False  # True (no readability/jusText comparison in that run) cost 0.0013 F1 on scrapinghub
     dedupe = True
     edge_links_only = True
+    own_retry = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -293,6 +298,16 @@ class HtmlExtractor:
             if wider_chars > RECALL_GAIN * chars:
                 blocks, comments, chars = wider, wider_comments if comments else [], wider_chars
                 doc.add_flag("extractor_recall")
+        if self.own_retry and chars < RECALL_SHARE * visible:
+            # still little: trafilatura's comparison with readability and jusText may have
+            # swapped its own extraction for a fragment (one post of a thread, one teaser);
+            # its own extraction alone (fast mode) is taken when clearly longer, unless it
+            # is nearly the whole page (then it is the page dump the comparison avoided)
+            own, own_comments = self._trafilatura_blocks(tree, fast=True)
+            own_chars = _chars(own, own_comments)
+            if RECALL_GAIN * chars < own_chars <= OWN_MAX_SHARE * visible:
+                blocks, comments, chars = own, own_comments if comments or forum else [], own_chars
+                doc.add_flag("extractor_own")
         if self.raw_retry and chars < RECALL_SHARE * visible:
             # pruning can change which region trafilatura picks: when it kept little,
             # compare with trafilatura on the untouched page and keep the longer
@@ -308,7 +323,7 @@ class HtmlExtractor:
         if self.dedupe:
             blocks = self._dedupe(doc, stage, blocks)
         elements = _element_texts(tree)
-        if self.precision_trim and not forum and not {"extractor_recall", "extractor_unpruned"} & set(doc.flags) \
+        if self.precision_trim and not forum and not {"extractor_recall", "extractor_unpruned", "extractor_own"} & set(doc.flags) \
                 and chars >= PRECISION_MIN_CHARS and (not self.precision_articles_only or _is_article(blocks)):
             blocks = self._precision_trim(doc, stage, tree, blocks, elements)
         if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
