@@ -102,9 +102,14 @@ HEADING_LINE_REASONS = frozenset({"toc", "related_links", "share", "newsletter",
 # a whole extra trafilatura run, the largest cost of the HTML path.)
 RECALL_SHARE = 0.3
 RECALL_GAIN = 1.3
-# trafilatura's own extraction (without the readability/jusText comparison) is tried too
-# and taken unless it holds more than this share of the page's text: the whole page.
-OWN_MAX_SHARE = 0.85
+# trafilatura's own extraction (without the readability/jusText comparison) is tried when
+# the output holds less than this share of the page's text (a comparison that picked a
+# fragment leaves well under half), and taken when it is this many times longer (on the
+# bench, own runs 1.1-1.7x longer were as often worse as better; the fragments it
+# replaces are a half or less of it) and has at least this many blocks.
+OWN_RETRY_SHARE = 0.5
+OWN_GAIN = 1.9
+OWN_MIN_BLOCKS = 2
 # trafilatura's precision mode marks where the article starts and ends (see
 # HtmlExtractor._precision_trim) when the default output has at least this many
 # characters and precision keeps at least this many and this share of them (less means
@@ -298,14 +303,16 @@ class HtmlExtractor:
             if wider_chars > RECALL_GAIN * chars:
                 blocks, comments, chars = wider, wider_comments if comments else [], wider_chars
                 doc.add_flag("extractor_recall")
-        if self.own_retry and chars < RECALL_SHARE * visible:
+        if self.own_retry and chars < OWN_RETRY_SHARE * visible:
             # still little: trafilatura's comparison with readability and jusText may have
-            # swapped its own extraction for a fragment (one post of a thread, one teaser);
-            # its own extraction alone (fast mode) is taken when clearly longer, unless it
-            # is nearly the whole page (then it is the page dump the comparison avoided)
+            # swapped its own extraction for a fragment of it (one post of a thread, one
+            # teaser); its own extraction alone (fast mode) is taken when it is clearly
+            # longer and made of several blocks (one block is a dump of the page's text,
+            # often a menu, that the comparison was right to refuse)
             own, own_comments = self._trafilatura_blocks(tree, fast=True)
             own_chars = _chars(own, own_comments)
-            if RECALL_GAIN * chars < own_chars <= OWN_MAX_SHARE * visible:
+            if OWN_GAIN * chars < own_chars \
+                    and len(own) + len(own_comments) >= OWN_MIN_BLOCKS:
                 blocks, comments, chars = own, own_comments if comments or forum else [], own_chars
                 doc.add_flag("extractor_own")
         if self.raw_retry and chars < RECALL_SHARE * visible:
