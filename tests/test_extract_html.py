@@ -299,3 +299,15 @@ def test_own_extraction_replaces_a_fragment_the_comparison_chose() -> None:
     assert "extractor_own" in doc.flags
     assert "Small organisations will find this guidance useful" in doc.text
     assert "Cyber security needn't be a daunting challenge for small business owners" in doc.text
+
+
+def test_table_rows_of_dates_are_data_not_date_stamps() -> None:
+    """A row '1/1/2013 | +13.1%' is the table's data: whole-line rules (a bare date is a
+    date stamp) do not apply to rows of several cells, while a lone date line still goes."""
+    rows = "".join(f"<tr><td>{m}/1/2013</td><td>+1{m}.1%</td></tr>" for m in range(1, 7))
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + "<table><tr><th>Month</th><th>Change</th></tr>" + rows +
+                   "</table><p>3/1/2024</p></main>"))
+    assert "1/1/2013 | +11.1%" in doc.text and "6/1/2013 | +16.1%" in doc.text
+    assert "3/1/2024" not in doc.text
+    assert classify_segment("1/1/2013") == "date_stamp"
+    assert classify_segment("1/1/2013 | +13.1%", phrases_only=True) is None

@@ -149,6 +149,8 @@ BLOCK_TAGS = frozenset(FALLBACK_BLOCK_TAGS) | {"div", "section", "article", "mai
                                               # for the audit only: menus are runs of links and buttons
                                               "a", "select", "option"}
 _SPACE = re.compile(r"\s+")
+# How a table row's cells are joined in its block's text (see xml_blocks, _element_texts).
+TABLE_CELL_SEPARATOR = " | "
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Inline separators between pieces of one visual line ('By X · Reviewed by Y · Updated Z').
 SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+[—–-]\s+(?=[A-Z])")
@@ -198,25 +200,26 @@ def load_leftovers() -> Leftovers:
 
 
 def classify_segment(text: str, *, heading: bool = False, lexicon: Lexicon | None = None,
-                     leftovers: Leftovers | None = None) -> str | None:
+                     leftovers: Leftovers | None = None, phrases_only: bool = False) -> str | None:
     """The boilerplate reason of one kept block, or None when it is content (see _classify)."""
     if lexicon is None and leftovers is None:
-        return _classify_cached(text, heading)
-    return _classify(text, heading=heading, lexicon=lexicon, leftovers=leftovers)
+        return _classify_cached(text, heading, phrases_only)
+    return _classify(text, heading=heading, lexicon=lexicon, leftovers=leftovers, phrases_only=phrases_only)
 
 
 @lru_cache(maxsize=32768)
-def _classify_cached(text: str, heading: bool) -> str | None:
-    return _classify(text, heading=heading, lexicon=None, leftovers=None)
+def _classify_cached(text: str, heading: bool, phrases_only: bool = False) -> str | None:
+    return _classify(text, heading=heading, lexicon=None, leftovers=None, phrases_only=phrases_only)
 
 
 def _classify(text: str, *, heading: bool = False, lexicon: Lexicon | None = None,
-              leftovers: Leftovers | None = None) -> str | None:
+              leftovers: Leftovers | None = None, phrases_only: bool = False) -> str | None:
     """The boilerplate reason of one kept block, or None when it is content.
 
     Decisive evidence only: the whole block is an interface string (a lexicon `line`),
     or a short block holds a phrase specific to boilerplate (`strong`). Anything
     subtler stays: trafilatura already judged these blocks to be the article.
+    With `phrases_only` (a table row of several cells) only the `strong` phrases count.
     """
     lexicon = lexicon or load_lexicon()
     leftovers = leftovers or load_leftovers()
@@ -227,8 +230,8 @@ def _classify(text: str, *, heading: bool = False, lexicon: Lexicon | None = Non
     trimmed = trim(norm)
     words = len(norm.split())
     if not trimmed:
-        return "other"
-    for reason, pattern in leftovers.line:
+        return None if phrases_only else "other"
+    for reason, pattern in () if phrases_only else leftovers.line:
         if words <= leftovers.max_words[reason] and pattern.fullmatch(trimmed):
             return reason
     for reason, pattern in leftovers.strong:
@@ -237,7 +240,7 @@ def _classify(text: str, *, heading: bool = False, lexicon: Lexicon | None = Non
     if words > MAX_CUT_WORDS:
         return None
     line, strong, _ = lexicon.match(norm, trimmed, words)
-    if line and (not heading or line in HEADING_LINE_REASONS):
+    if line and not phrases_only and (not heading or line in HEADING_LINE_REASONS):
         return line
     if strong and not heading:
         return strong
@@ -472,7 +475,12 @@ class HtmlExtractor:
         if not self.filter_blocks:
             return blocks
         for block in blocks:
-            reason = classify_segment(block.text, heading=block.kind in (KIND_HEADING, KIND_TITLE))
+            if block.kind == KIND_TABLE_ROW and TABLE_CELL_SEPARATOR in block.text:
+                # a row of cells is the table's data ('1/1/2013 | +13.1%'): the whole-line
+                # rules, which judge one interface string, do not apply; phrases still do
+                reason = classify_segment(block.text, phrases_only=True)
+            else:
+                reason = classify_segment(block.text, heading=block.kind in (KIND_HEADING, KIND_TITLE))
             if reason:
                 stage.remove(doc, block.text, reason)
                 continue
@@ -709,7 +717,7 @@ def _element_texts(tree: etree._Element) -> list[tuple[etree._Element, str]]:
     out = []
     for el in body.iter(RESCUE_TAGS):
         if el.tag == "tr":
-            text = " | ".join(visible_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th"))
+            text = TABLE_CELL_SEPARATOR.join(visible_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th"))
         else:
             text = visible_text(el)
         out.append((el, text))
@@ -958,7 +966,7 @@ def _xml_block(el: etree._Element) -> Iterator[Block]:
                         yield Block(text, KIND_PARAGRAPH)
                 return
             cells = [_text_of(c) for c in el.findall("cell")]
-            text = " | ".join(c for c in cells if c)
+            text = TABLE_CELL_SEPARATOR.join(c for c in cells if c)
             kind, level = KIND_TABLE_ROW, 0
         else:
             # Paragraphs nested in list items or quotes are reached through the parent.
@@ -1012,7 +1020,7 @@ def _soup_blocks(soup: BeautifulSoup) -> Iterator[Block]:
         elif el.name == "li":
             yield Block(text, KIND_LIST_ITEM)
         elif el.name == "tr":
-            yield Block(" | ".join(" ".join(c.get_text(" ").split()) for c in el.find_all(["td", "th"])) or text,
+            yield Block(TABLE_CELL_SEPARATOR.join(" ".join(c.get_text(" ").split()) for c in el.find_all(["td", "th"])) or text,
                         KIND_TABLE_ROW)
         else:
             yield Block(text, KIND_PARAGRAPH)
