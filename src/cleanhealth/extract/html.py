@@ -11,8 +11,8 @@ The page is parsed once with lxml. Then:
    paragraphs, lists, tables, bold-only paragraphs acting as headings). When it keeps
    little of what the page shows, its recall mode, its own extraction without the
    readability/jusText comparison (which can pick a fragment) and a run on the
-   untouched page are tried and the longer output is kept. Reader comments it finds are cut (reason
-   `comments`) unless the page is a forum thread or Q&A page. A second copy of a
+   untouched page are tried and the longer output is kept. Reader comments it finds
+   are cut (reason `comments`) unless the page is a forum thread or Q&A page. A second copy of a
    block is dropped (`duplicate`) unless the page repeats it as a template. On article
    pages trafilatura's precision mode locates the article: default blocks before or
    after it that the markup puts outside its container (teasers of other stories,
@@ -333,7 +333,8 @@ class HtmlExtractor:
         if self.dedupe:
             blocks = self._dedupe(doc, stage, blocks)
         elements = _element_texts(tree)
-        if self.precision_trim and not forum and not {"extractor_recall", "extractor_unpruned", "extractor_own"} & set(doc.flags) \
+        other_run = {"extractor_recall", "extractor_unpruned", "extractor_own"} & set(doc.flags)
+        if self.precision_trim and not forum and not other_run \
                 and chars >= PRECISION_MIN_CHARS and (not self.precision_articles_only or _is_article(blocks)):
             blocks = self._precision_trim(doc, stage, tree, blocks, elements)
         if chars < config_threshold(self.context, "min_trafilatura_chars", MIN_TRAFILATURA_CHARS):
@@ -349,7 +350,7 @@ class HtmlExtractor:
         if self.context_filter:
             blocks = self._context_filter(doc, stage, elements, blocks)
         if self.trim_edges:
-            blocks = self._trim_edges(doc, stage, blocks, _link_keys(source))
+            blocks = self._trim_edges(doc, stage, blocks, source)
         blocks = self._title(doc, blocks)
         doc.blocks = blocks
         self._audit(doc, stage, tree, blocks)
@@ -518,18 +519,19 @@ class HtmlExtractor:
         return kept
 
     def _trim_edges(self, doc: Document, stage: "Stage", blocks: list[Block],
-                    links: frozenset[str] = frozenset()) -> list[Block]:
+                    source: etree._Element | None = None) -> list[Block]:
         """Cut menu-like scraps trafilatura left before the first and after the last
         paragraph of prose: a few title-case words, no sentence, not a heading that
-        opens prose, and for a list item, link text on the page (a menu entry is a link;
-        a short bullet of a services list after the last paragraph is not: headings and
-        labels like 'Tags' or 'Join our newsletter' are cut whether linked or not). Chrome clusters at the
-        edges of the main text; inside it, a short line is far more often a
-        sub-heading or a list item that belongs."""
+        opens prose, and either a heading or link text on the page (`source`, the tree
+        the blocks came from). A menu entry is a link; an unlinked short bullet after
+        the last paragraph is content (a clinic's services list: 'Cleanings', 'X-rays').
+        Chrome clusters at the edges of the main text; inside it, a short line is far
+        more often a sub-heading or a list item that belongs."""
         prose = [i for i, b in enumerate(blocks) if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= EDGE_PROSE_WORDS]
         if not prose:
             return blocks
         first, last = prose[0], prose[-1]
+        links: frozenset[str] | None = None  # read off the tree only when a scrap needs it
         kept = []
         for i, block in enumerate(blocks):
             if first <= i <= last or block.kind == KIND_TABLE_ROW:
@@ -537,8 +539,12 @@ class HtmlExtractor:
                 continue
             words = block.text.split()
             opens_prose = block.kind == KIND_HEADING and i < first
-            if len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav" \
-                    and (not self.edge_links_only or block.kind == KIND_HEADING or _key(block.text) in links):
+            menu_like = len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav"
+            if menu_like and self.edge_links_only and block.kind != KIND_HEADING and source is not None:
+                if links is None:
+                    links = _link_keys(source)
+                menu_like = _key(block.text) in links
+            if menu_like:
                 stage.remove(doc, block.text, "nav")
             else:
                 kept.append(block)
