@@ -311,3 +311,34 @@ def test_table_rows_of_dates_are_data_not_date_stamps() -> None:
     assert "3/1/2024" not in doc.text
     assert classify_segment("1/1/2013") == "date_stamp"
     assert classify_segment("1/1/2013 | +13.1%", phrases_only=True) is None
+
+
+def test_hidden_microdata_copy_of_the_article_is_cut_despite_its_h1() -> None:
+    """A hidden schema.org item repeats the headline (an H1) and the article body for
+    search engines; the landmark inside it does not protect it: it is never shown."""
+    meta = ("<div style='display:none' itemscope itemtype='http://schema.org/NewsArticle'>"
+            "<h1 itemprop='name'>Heel pain</h1><div itemprop='publisher'>StrideClinicDe</div>"
+            "<div itemprop='image'>https://cdn.example.org/heel-500-250.jpg</div>"
+            "<div itemprop='articleBody'>Plantar fasciitis is irritation of the thick band of tissue.</div></div>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + "</main>" + meta))
+    assert "StrideClinicDe" not in doc.text and "heel-500-250.jpg" not in doc.text
+    assert "hidden" in reasons_for(doc, "StrideClinicDe")
+    assert "The pain is usually worst with the first steps in the morning" in doc.text
+    doc = run(bench_page("scrapinghub", "fde930b0"))
+    assert "BusinessInsiderDe" not in doc.text
+    assert "Good morning! This is the tech news you need to know this Tuesday." in doc.text
+
+
+def test_comment_section_kept_as_article_text_is_cut_to_the_next_heading() -> None:
+    """Reader comments trafilatura kept in the main text go with the heading that opens
+    them ('Top Rated Comments'), up to the next heading of that level."""
+    comments = ("<h2>Top Rated Comments</h2><p>Great article, my heel hurt for months and stretching fixed it.</p>"
+                "<p>I disagree, my podiatrist said shoes matter more than anything else.</p>")
+    after = "<h2>Treatment options</h2><p>" + "Night splints hold the foot flexed while you sleep. " * 3 + "</p>"
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + comments + after + "</main>"))
+    assert "my podiatrist said shoes matter" not in doc.text
+    assert "comments" in reasons_for(doc, "my podiatrist said shoes matter")
+    assert "Night splints hold the foot flexed" in doc.text
+    doc = run(bench_page("scrapinghub", "232a43fb"))
+    assert "Apple will transition its entire notebook lineup to scissor switch keyboards" in doc.text
+    assert "Before he died, Steve Jobs gave Jony Ive" not in doc.text

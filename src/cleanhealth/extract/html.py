@@ -172,6 +172,15 @@ SECTION_HEAD_WORDS = 6
 # Reasons a short line passes on to the lines after it: it heads a list of its kind.
 SECTION_REASONS = frozenset({"related_links", "toc", "comments", "newsletter", "share", "footer", "privacy",
                              "author_bio", "editorial_policy", "nav"})
+# Headings that name a section of reader comments ('12 Comments', 'Top Rated Comments',
+# '3 thoughts on "…"'): everything under one is cut on pages that are not threads. Not
+# 'Discussion' (a section of manuals and papers) nor actions ('Add a comment' closes
+# each post of a Q&A page).
+COMMENT_SECTION_HEADING = re.compile(
+    r"(\d+ )?(((top|most|highest)[ -]rated|newest|oldest|best|latest|recent|featured|readers?'?|user|member|visitor) )?"
+    r"(comments?|responses|reader reactions)( \(\d+\))?"
+    r"|\d+ (responses|comments|replies|thoughts) (to|on) .*"
+    r"|(\d+ )?(coment[aá]rios?|commentaires?|kommentare?|commenti|komentar)")
 # Dropped title-case runs of at most this many words are menu entries.
 NAV_MAX_WORDS = 6
 
@@ -269,6 +278,7 @@ class HtmlExtractor:
     dedupe = True
     edge_links_only = True
     own_retry = True
+    comment_sections = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -346,6 +356,8 @@ class HtmlExtractor:
         if "extractor_fallback" not in doc.flags:
             # the article region is read off the main blocks only, not a thread below it
             blocks = rescue_lists(tree, blocks, elements) + comments
+        if self.comment_sections and not forum:
+            blocks = self._cut_comment_sections(doc, stage, blocks)
         blocks = self._filter(doc, stage, blocks)
         if self.context_filter:
             blocks = self._context_filter(doc, stage, elements, blocks)
@@ -495,6 +507,32 @@ class HtmlExtractor:
                 block.text = text
                 kept.append(block)
         return kept
+
+    @staticmethod
+    def _cut_comment_sections(doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
+        """Cut reader comments that trafilatura kept as part of the article: a heading
+        that names a comment section ('Top Rated Comments', '12 Comments', 'Leave a
+        Reply'), after some prose, and every block under it up to the next heading of
+        its level or higher. (Comments trafilatura itself recognised are cut earlier;
+        on forum threads and Q&A pages the posts are the content and this never runs.)"""
+        out: list[Block] = []
+        prose_seen = False
+        section_level: int | None = None  # level of the comment heading being cut under
+        for block in blocks:
+            heading = block.kind == KIND_HEADING
+            if section_level is not None:
+                if heading and block.level <= section_level:
+                    section_level = None
+                else:
+                    stage.remove(doc, block.text, "comments")
+                    continue
+            if heading and prose_seen and COMMENT_SECTION_HEADING.fullmatch(normalise(block.text).strip(" :")):
+                section_level = block.level or 6
+                stage.remove(doc, block.text, "comments")
+                continue
+            prose_seen = prose_seen or (block.kind == KIND_PARAGRAPH and len(block.text.split()) >= EDGE_PROSE_WORDS)
+            out.append(block)
+        return out
 
     def _context_filter(self, doc: Document, stage: "Stage", elements: list[tuple[etree._Element, str]],
                         blocks: list[Block]) -> list[Block]:
@@ -654,6 +692,8 @@ class HtmlExtractor:
 
 
 THREAD_TYPES = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:DiscussionForumPosting|QAPage)"')
+# ... or the same types declared as microdata (itemtype="https://schema.org/QAPage").
+THREAD_ITEMTYPE = re.compile(r"schema\.org/(?:DiscussionForumPosting|QAPage)$")
 # Class names of forum posts (XenForo, vBulletin, Discourse, phpBB 'postbody'); a bare
 # 'post' is every blog's story card, so it does not count.
 POST_TOKENS = frozenset({"message", "postbit", "topic-post", "forum-post", "postbody", "post-message", "reply"})
@@ -666,6 +706,8 @@ def is_thread_page(tree: etree._Element) -> bool:
     for script in tree.iter("script"):
         if script.text and (script.get("type") or "").lower() == "application/ld+json" and THREAD_TYPES.search(script.text):
             return True
+    if any(THREAD_ITEMTYPE.search(el.get("itemtype") or "") for el in tree.xpath("//*[@itemtype]")):
+        return True
     posts = 0
     for el in tree.iter("div", "article", "li", "section", "table"):
         cls = el.get("class")

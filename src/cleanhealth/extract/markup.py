@@ -172,6 +172,17 @@ def _value_reason(attr: str, value: str, vocab: Vocabulary) -> tuple[str, str] |
     return None
 
 
+def is_hidden_metadata(el: etree._Element) -> bool:
+    """A hidden schema.org microdata item (`<div style="display:none" itemscope
+    itemtype=".../NewsArticle">`): the page's metadata spelled out for search engines,
+    often with copies of the headline and the whole article body, never shown."""
+    attrib = el.attrib
+    if "itemscope" not in attrib:
+        return False
+    return "hidden" in attrib or attrib.get("aria-hidden") == "true" \
+        or bool(_HIDDEN_STYLE.search(attrib.get("style", "")))
+
+
 def prunable(rule: str, vocab: Vocabulary) -> bool:
     """Whether a matched rule may cut before extraction (see 'label_only' in the data file)."""
     if rule in vocab.label_only:
@@ -262,6 +273,12 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
     while stack:
         el = stack.pop()
         if el.tag in SILENT_TAGS:
+            continue
+        if is_hidden_metadata(el):
+            # a landmark inside it (a copy of the H1 or of the article body) does not
+            # protect it, nor does its size: it is a copy the reader never sees
+            cuts.append(Cut(visible_text(el), "hidden", "hidden:microdata", el))
+            _drop(el)
             continue
         found = None if el in protected else chrome_reason(el, vocab)
         if found is not None and not prunable(found[1], vocab):
