@@ -320,9 +320,12 @@ def test_hidden_microdata_copy_of_the_article_is_cut_despite_its_h1() -> None:
             "<h1 itemprop='name'>Heel pain</h1><div itemprop='publisher'>StrideClinicDe</div>"
             "<div itemprop='image'>https://cdn.example.org/heel-500-250.jpg</div>"
             "<div itemprop='articleBody'>Plantar fasciitis is irritation of the thick band of tissue.</div></div>")
+    tree = lxml_html.fromstring(page("<main><h1>Heel pain</h1>" + ARTICLE + "</main>" + meta))
+    cuts = prune_chrome(tree)
+    assert [(c.reason, c.rule) for c in cuts if "StrideClinicDe" in c.text] == [("hidden", "hidden:microdata")]
+    assert "StrideClinicDe" not in lxml_html.tostring(tree, encoding="unicode")
     doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + "</main>" + meta))
     assert "StrideClinicDe" not in doc.text and "heel-500-250.jpg" not in doc.text
-    assert "hidden" in reasons_for(doc, "StrideClinicDe")
     assert "The pain is usually worst with the first steps in the morning" in doc.text
     doc = run(bench_page("scrapinghub", "fde930b0"))
     assert "BusinessInsiderDe" not in doc.text
@@ -342,3 +345,16 @@ def test_comment_section_kept_as_article_text_is_cut_to_the_next_heading() -> No
     doc = run(bench_page("scrapinghub", "232a43fb"))
     assert "Apple will transition its entire notebook lineup to scissor switch keyboards" in doc.text
     assert "Before he died, Steve Jobs gave Jony Ive" not in doc.text
+
+
+def test_thread_pages_are_recognised_from_json_ld_microdata_or_post_markup() -> None:
+    """Where replies are the content (forum threads, Q&A pages), comments are not cut."""
+    from cleanhealth.extract.html import is_thread_page
+
+    ld = "<script type='application/ld+json'>{\"@type\": \"QAPage\"}</script>"
+    micro = "<div itemscope itemtype='https://schema.org/QAPage'><div itemprop='mainEntity'>Q</div></div>"
+    posts = "".join(f"<div class='message'>Post {i}</div>" for i in range(3))
+    article = "<div itemscope itemtype='https://schema.org/NewsArticle'><p>Story</p></div>"
+    found = {name: is_thread_page(lxml_html.fromstring(page(body)))
+             for name, body in (("ld", ld), ("micro", micro), ("posts", posts), ("article", article))}
+    assert found == {"ld": True, "micro": True, "posts": True, "article": False}
