@@ -358,3 +358,19 @@ def test_thread_pages_are_recognised_from_json_ld_microdata_or_post_markup() -> 
     found = {name: is_thread_page(lxml_html.fromstring(page(body)))
              for name, body in (("ld", ld), ("micro", micro), ("posts", posts), ("article", article))}
     assert found == {"ld": True, "micro": True, "posts": True, "article": False}
+
+
+def test_teaser_cards_at_the_edges_of_an_article_are_cut_but_feature_cards_stay() -> None:
+    """After an article, list items whose headline links to another story are teasers
+    (related_links); cards whose headings link nowhere (a service's features) stay."""
+    teasers = "<ul class='latest'>" + "".join(
+        f"<li><img src='/t{i}.jpg' alt=''><h3><a href='/story{i}'>{t}</a></h3><h4>{d}</h4></li>" for i, (t, d) in enumerate([
+            ("Sciatica exercises to try at home", "Six gentle stretches for nerve pain in the leg"),
+            ("When back pain needs a scan", "Most back pain settles without imaging, say guidelines")])) + "</ul>"
+    features = "<ul>" + "".join(f"<li><h3>{t}</h3><p>{d}</p></li>" for t, d in [
+        ("Same-week appointments", "See a podiatrist within five working days of your call"),
+        ("Custom orthotics", "Insoles moulded to your feet in our own workshop")]) + "</ul>"
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + teasers + features + "</main>"))
+    assert "Sciatica exercises to try at home" not in doc.text
+    assert "related_links" in reasons_for(doc, "When back pain needs a scan")
+    assert "Same-week appointments" in doc.text and "Insoles moulded to your feet" in doc.text

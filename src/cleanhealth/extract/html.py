@@ -279,6 +279,7 @@ class HtmlExtractor:
     edge_links_only = True
     own_retry = True
     comment_sections = True
+    edge_cards = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -564,17 +565,30 @@ class HtmlExtractor:
         the blocks came from). A menu entry is a link; an unlinked short bullet after
         the last paragraph is content (a clinic's services list: 'Cleanings', 'X-rays').
         Chrome clusters at the edges of the main text; inside it, a short line is far
-        more often a sub-heading or a list item that belongs."""
+        more often a sub-heading or a list item that belongs. On an article page, a
+        list item at the edges whose headline is a link (see _is_teaser) is a teaser of
+        another story, whatever its length."""
         prose = [i for i, b in enumerate(blocks) if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= EDGE_PROSE_WORDS]
         if not prose:
             return blocks
         first, last = prose[0], prose[-1]
         links: frozenset[str] | None = None  # read off the tree only when a scrap needs it
+        items: dict[str, etree._Element] | None = None  # list items of the tree, likewise
+        article = self.edge_cards and _is_article(blocks)
         kept = []
         for i, block in enumerate(blocks):
             if first <= i <= last or block.kind == KIND_TABLE_ROW:
                 kept.append(block)
                 continue
+            if article and block.kind == KIND_LIST_ITEM and source is not None:
+                if items is None:
+                    items = {_key(visible_text(li)): li for li in source.iter("li")}
+                li = items.get(_key(block.text))
+                if li is not None and _is_teaser(li):
+                    # a card whose headline links elsewhere, outside an article's
+                    # prose, is a teaser of another page
+                    stage.remove(doc, block.text, "related_links")
+                    continue
             words = block.text.split()
             opens_prose = block.kind == KIND_HEADING and i < first
             menu_like = len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav"
@@ -755,6 +769,15 @@ def _is_card(li: etree._Element) -> bool:
     """A list item holding a heading or an image is a card of a teaser list or a
     gallery slide (its text is a headline or a caption), not a bullet of the article."""
     return next(li.iter(*_CARD_TAGS), None) is not None
+
+
+def _is_teaser(li: etree._Element) -> bool:
+    """A card whose headline is a link: a teaser of another page. (A service page's
+    feature cards, headings with a description and no link, are its content.)"""
+    for heading in li.iter(*_HEADING_TAGS, "h1"):
+        if next(heading.iter("a"), None) is not None or any(a.tag == "a" for a in heading.iterancestors()):
+            return True
+    return False
 
 
 def _element_texts(tree: etree._Element) -> list[tuple[etree._Element, str]]:
