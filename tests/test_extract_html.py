@@ -374,3 +374,15 @@ def test_teaser_cards_at_the_edges_of_an_article_are_cut_but_feature_cards_stay(
     assert "Sciatica exercises to try at home" not in doc.text
     assert "related_links" in reasons_for(doc, "When back pain needs a scan")
     assert "Same-week appointments" in doc.text and "Insoles moulded to your feet" in doc.text
+
+
+def test_block_level_pieces_of_an_item_and_line_breaks_do_not_glue_words() -> None:
+    """trafilatura drops the whitespace between a card's heading and its text and
+    around <br>: 'orthoticsInsoles' would be one token, in neither the gold nor a search."""
+    from lxml import etree
+
+    body = etree.fromstring("<body><list rend='ul'><item><head rend='h3'>Custom orthotics</head>"
+                            "<p>Insoles moulded to <hi rend='#b'>your</hi> feet</p></item></list>"
+                            "<p>Clinic A<lb/>Clinic B</p><p>Heel<hi rend='#i'>-</hi>pain</p></body>")
+    assert [b.text for b in xml_blocks(body)] == [
+        "Custom orthotics Insoles moulded to your feet", "Clinic A Clinic B", "Heel-pain"]

@@ -965,8 +965,30 @@ def _sentence_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+# trafilatura's XML elements that end a line or a block: their text is joined to the
+# neighbours' with a space, or a list item 'Custom orthotics<p>Insoles moulded…' reads
+# 'orthoticsInsoles' ('<br>' alike). Inline elements (hi, ref, code) join as they are.
+_SPACED_TAGS = frozenset({"head", "p", "list", "item", "quote", "lb", "table", "row", "cell"})
+
+
 def _text_of(el: etree._Element) -> str:
-    return _SPACE.sub(" ", "".join(el.itertext())).strip()
+    return _SPACE.sub(" ", _spaced_text(el)).strip()
+
+
+def _spaced(el: etree._Element) -> str:
+    """An element's text with the separating spaces of _spaced_text around it."""
+    sep = " " if el.tag in _SPACED_TAGS else ""
+    return sep + _spaced_text(el) + sep
+
+
+def _spaced_text(el: etree._Element) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        parts += [_spaced(child), child.tail or ""]
+    return "".join(parts)
 
 
 def _bold_only(el: etree._Element) -> bool:
@@ -1046,7 +1068,7 @@ def _xml_block(el: etree._Element) -> Iterator[Block]:
                 return
             if el.tag == "item" and el.find(".//item") is not None:
                 # a list item holding a sub-list: its own text only, the sub-items follow
-                own = [el.text or ""] + [(c.tail or "") if c.tag == "list" else "".join(c.itertext()) + (c.tail or "")
+                own = [el.text or ""] + [(c.tail or "") if c.tag == "list" else _spaced(c) + (c.tail or "")
                                          for c in el]
                 text = _SPACE.sub(" ", "".join(own)).strip()
             else:
