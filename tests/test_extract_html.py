@@ -271,10 +271,23 @@ def test_interface_strings_have_their_reasons() -> None:
         "Why Trust Us?": "editorial_policy",
         "How we chose the best knee braces": "editorial_policy",
         "Join Date": "byline",
+        "Join Date: Aug 2008": "byline",
+        "$130 Add to cart": "cta",
+        "See all reviews": "cta",
+        "You need to be a member in order to leave a comment": "cta",
+        "People who viewed this item also viewed": "related_links",
+        "Out of stock": "other",
+        "Was this helpful?": "other",
+        "How helpful do you find the information on this page?": "other",
+        "4 minute read time": "other",
+        "You are not logged in.": "other",
+        "Pin for later": "share",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     for text in ("Free delivery is available for patients who qualify under the scheme described below.",
-                 "Sorting out your medicines with a pharmacist can prevent side effects."):
+                 "Sorting out your medicines with a pharmacist can prevent side effects.",
+                 "How useful is a PSA test for men over 70?", "Tell your doctor if you are out of breath.",
+                 "Add the oats to the yoghurt and stir."):
         assert classify_segment(text) is None, text
 
 

@@ -6,7 +6,8 @@ The page is parsed once with lxml. Then:
    and the declared language from the untouched tree.
 2. `markup.prune_chrome` cuts what the markup marks as chrome (`<nav>`, `<aside>`,
    `<footer>`, ARIA roles, hidden elements, class/id/aria words, link-dense blocks),
-   recording each cut with its reason, while that evidence still exists.
+   recording each cut with its reason, while that evidence still exists. A hidden
+   schema.org microdata item goes even when it holds a copy of the H1 or the article.
 3. trafilatura runs on the pruned tree with structure kept (headings with levels,
    paragraphs, lists, tables, bold-only paragraphs acting as headings). When it keeps
    little of what the page shows, its recall mode, its own extraction without the
@@ -22,7 +23,11 @@ The page is parsed once with lxml. Then:
    leftovers (`data/html_leftovers.toml`): appointment calls to action, 'Medically
    reviewed by … Last updated …' lines, coupon and drug-ad boxes, 'Read more:'
    links, forum signatures and post metadata, 'Check price on …' buttons, TOC
-   headers. Spam runs injected into prose are cut from inside kept paragraphs.
+   headers. Spam runs injected into prose are cut from inside kept paragraphs. On
+   pages that are not threads, a heading naming a comment section ('Top Rated
+   Comments') is cut with everything under it. Menu scraps and teaser cards (a
+   list item whose headline links elsewhere) before the first or after the last
+   paragraph of prose are cut too.
 5. The H1 is kept as the title block even when trafilatura dropped it.
 6. Whatever else the page showed and the output does not hold is recorded in
    `removed` too (with the most specific reason the lexicon or the markup gives),
