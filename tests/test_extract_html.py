@@ -282,12 +282,21 @@ def test_interface_strings_have_their_reasons() -> None:
         "4 minute read time": "other",
         "You are not logged in.": "other",
         "Pin for later": "share",
+        "Stay Connected": "share",
+        "Back to blog": "nav",
+        "Donate today!": "cta",
+        "Book your discovery call today": "cta",
+        "Get the FREE eBook!": "cta",
+        "This article is exclusive to STAT+ subscribers": "ad",
+        "This story is funded by readers like you": "ad",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     for text in ("Free delivery is available for patients who qualify under the scheme described below.",
                  "Sorting out your medicines with a pharmacist can prevent side effects.",
                  "How useful is a PSA test for men over 70?", "Tell your doctor if you are out of breath.",
-                 "Add the oats to the yoghurt and stir."):
+                 "Add the oats to the yoghurt and stir.", "Back to the drawing board, the researchers tried again.",
+                 "Get the free flu vaccine at your pharmacy if you are over 65.",
+                 "Stay connected with friends to reduce loneliness, the study found."):
         assert classify_segment(text) is None, text
 
 
