@@ -285,6 +285,8 @@ def test_interface_strings_have_their_reasons() -> None:
         "Stay Connected": "share",
         "Back to blog": "nav",
         "Donate today!": "cta",
+        "♥ DONATE TODAY! ♥": "cta",
+        "➡️ Read more": "related_links",
         "Book your discovery call today": "cta",
         "Get the FREE eBook!": "cta",
         "This article is exclusive to STAT+ subscribers": "ad",

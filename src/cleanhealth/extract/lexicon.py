@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
+import unicodedata
 from importlib import resources
 from re import _constants as _sre
 from re import _parser as _sre_parse
@@ -288,7 +289,22 @@ def normalise(text: str) -> str:
 
 
 def trim(norm: str) -> str:
-    return norm.strip(_EDGE)
+    """The segment without edge punctuation, and without the pictographs ('♥ Donate
+    today! ♥', '🍞 Struggling with…') that decorate buttons and teasers."""
+    trimmed = norm.strip(_EDGE)
+    if trimmed and (_decoration(trimmed[0]) or _decoration(trimmed[-1])):
+        start, end = 0, len(trimmed)
+        while start < end and (_decoration(trimmed[start]) or trimmed[start] in _EDGE):
+            start += 1
+        while end > start and (_decoration(trimmed[end - 1]) or trimmed[end - 1] in _EDGE):
+            end -= 1
+        trimmed = trimmed[start:end]
+    return trimmed
+
+
+def _decoration(char: str) -> bool:
+    """A pictograph, dingbat or emoji ('So'), or an emoji's variation selector or joiner."""
+    return unicodedata.category(char) == "So" or char in "\ufe0f\u200d"
 
 
 def _compile(patterns: list[str], *, full: bool) -> re.Pattern[str] | None:
