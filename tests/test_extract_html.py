@@ -410,3 +410,16 @@ def test_block_level_pieces_of_an_item_and_line_breaks_do_not_glue_words() -> No
                             "<p>Clinic A<lb/>Clinic B</p><p>Heel<hi rend='#i'>-</hi>pain</p></body>")
     assert [b.text for b in xml_blocks(body)] == [
         "Custom orthotics Insoles moulded to your feet", "Clinic A Clinic B", "Heel-pain"]
+
+
+def test_a_heading_after_the_article_stays_when_content_under_it_stays() -> None:
+    """Edge trimming cuts a menu's heading with its links, but a short heading over
+    steps that stay ('How to Register') is a section heading of the page."""
+    steps = "<h2>How to Register</h2><ol><li>Buy a package of sessions online</li><li>Fill in the health form</li></ol>"
+    menu = ("<h2>Resources</h2><ul><li><a href='/a'>Our Team</a></li><li><a href='/b'>Locations</a></li>"
+            "<li><a href='/c'>Careers</a></li></ul>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + steps + menu + "</main>"))
+    lines = doc.text.splitlines()
+    assert "How to Register" in lines and "Fill in the health form" in lines
+    assert "Resources" not in lines and "Careers" not in lines
+    assert "nav" in reasons_for(doc, "Resources")

@@ -565,9 +565,9 @@ class HtmlExtractor:
     def _trim_edges(self, doc: Document, stage: "Stage", blocks: list[Block],
                     source: etree._Element | None = None) -> list[Block]:
         """Cut menu-like scraps trafilatura left before the first and after the last
-        paragraph of prose: a few title-case words, no sentence, not a heading that
-        opens prose, and either a heading or link text on the page (`source`, the tree
-        the blocks came from). A menu entry is a link; an unlinked short bullet after
+        paragraph of prose: a few title-case words, no sentence, and either link text
+        on the page (`source`, the tree the blocks came from) or a heading with nothing
+        that stays under it. A menu entry is a link; an unlinked short bullet after
         the last paragraph is content (a clinic's services list: 'Cleanings', 'X-rays').
         Chrome clusters at the edges of the main text; inside it, a short line is far
         more often a sub-heading or a list item that belongs. On an article page, a
@@ -580,10 +580,10 @@ class HtmlExtractor:
         links: frozenset[str] | None = None  # read off the tree only when a scrap needs it
         items: dict[str, etree._Element] | None = None  # list items of the tree, likewise
         article = self.edge_cards and _is_article(blocks)
-        kept = []
+        cuts: list[str | None] = []  # the reason each block is cut for, None when it stays
         for i, block in enumerate(blocks):
+            cuts.append(None)
             if first <= i <= last or block.kind == KIND_TABLE_ROW:
-                kept.append(block)
                 continue
             if article and block.kind == KIND_LIST_ITEM and source is not None:
                 if items is None:
@@ -592,17 +592,29 @@ class HtmlExtractor:
                 if li is not None and _is_teaser(li):
                     # a card whose headline links elsewhere, outside an article's
                     # prose, is a teaser of another page
-                    stage.remove(doc, block.text, "related_links")
+                    cuts[i] = "related_links"
                     continue
-            words = block.text.split()
-            opens_prose = block.kind == KIND_HEADING and i < first
-            menu_like = len(words) <= EDGE_MAX_WORDS and not opens_prose and _weak_reason(block.text) == "nav"
+            menu_like = len(block.text.split()) <= EDGE_MAX_WORDS and _weak_reason(block.text) == "nav"
             if menu_like and self.edge_links_only and block.kind != KIND_HEADING and source is not None:
                 if links is None:
                     links = _link_keys(source)
                 menu_like = _key(block.text) in links
             if menu_like:
-                stage.remove(doc, block.text, "nav")
+                cuts[i] = "nav"
+        for i, block in enumerate(blocks):
+            if cuts[i] == "nav" and block.kind == KIND_HEADING:
+                # a heading over content that stays is a section heading (the prose it
+                # opens, a 'How to register' list), not a menu's
+                for j in range(i + 1, len(blocks)):
+                    if blocks[j].kind == KIND_HEADING:
+                        break
+                    if cuts[j] is None:
+                        cuts[i] = None
+                        break
+        kept = []
+        for block, reason in zip(blocks, cuts):
+            if reason:
+                stage.remove(doc, block.text, reason)
             else:
                 kept.append(block)
         return kept
