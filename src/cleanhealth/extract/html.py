@@ -517,9 +517,9 @@ class HtmlExtractor:
     @staticmethod
     def _cut_comment_sections(doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
         """Cut reader comments that trafilatura kept as part of the article: a heading
-        that names a comment section ('Top Rated Comments', '12 Comments', 'Leave a
-        Reply'), after some prose, and every block under it up to the next heading of
-        its level or higher. (Comments trafilatura itself recognised are cut earlier;
+        that names a comment section ('Top Rated Comments', '12 Comments', '3 thoughts
+        on …': COMMENT_SECTION_HEADING), after some prose, and every block under it up
+        to the next heading of its level or higher. (Comments trafilatura itself recognised are cut earlier;
         on forum threads and Q&A pages the posts are the content and this never runs.)"""
         out: list[Block] = []
         prose_seen = False
@@ -999,12 +999,20 @@ def _spaced(el: etree._Element) -> str:
 
 
 def _spaced_text(el: etree._Element) -> str:
-    parts = [el.text or ""]
-    for child in el:
-        if not isinstance(child.tag, str):
-            parts.append(child.tail or "")
+    """itertext() with a space at each start and end of a _SPACED_TAGS element (a walk,
+    not recursion: trafilatura keeps nested lists and quotes as deep as the page's)."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if node is el:
+            if event == "start":
+                parts.append(el.text or "")
             continue
-        parts += [_spaced(child), child.tail or ""]
+        if not isinstance(node.tag, str):  # a comment or processing instruction: its tail only
+            if event == "end":
+                parts.append(node.tail or "")
+            continue
+        sep = " " if node.tag in _SPACED_TAGS else ""
+        parts += [sep, node.text or ""] if event == "start" else [sep, node.tail or ""]
     return "".join(parts)
 
 
