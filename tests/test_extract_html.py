@@ -423,3 +423,10 @@ def test_a_heading_after_the_article_stays_when_content_under_it_stays() -> None
     assert "How to Register" in lines and "Fill in the health form" in lines
     assert "Resources" not in lines and "Careers" not in lines
     assert "nav" in reasons_for(doc, "Resources")
+
+
+def test_a_page_hidden_whole_as_a_microdata_item_is_not_cut() -> None:
+    """A wrapper that hides the whole page until a script shows it is the page itself."""
+    doc = run(page("<div style='display:none' itemscope itemtype='https://schema.org/WebPage'><main><h1>Heel pain</h1>"
+                   + ARTICLE + "</main></div>"))
+    assert "The pain is usually worst with the first steps in the morning" in doc.text

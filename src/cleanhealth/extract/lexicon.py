@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
-import unicodedata
 from importlib import resources
 from re import _constants as _sre
 from re import _parser as _sre_parse

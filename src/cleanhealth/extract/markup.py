@@ -276,10 +276,13 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
             continue
         if is_hidden_metadata(el):
             # a landmark inside it (a copy of the H1 or of the article body) does not
-            # protect it, nor does its size: it is a copy the reader never sees
-            cuts.append(Cut(visible_text(el), "hidden", "hidden:microdata", el))
-            _drop(el)
-            continue
+            # protect it: it is a copy the reader never sees. Unless it holds most of
+            # the page: then it is the page itself, hidden until a script shows it.
+            text = visible_text(el)
+            if len(text) <= MAX_LANDMARK_SHARE * total:
+                cuts.append(Cut(text, "hidden", "hidden:microdata", el))
+                _drop(el)
+                continue
         found = None if el in protected else chrome_reason(el, vocab)
         if found is not None and not prunable(found[1], vocab):
             found = None
