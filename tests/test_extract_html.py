@@ -430,3 +430,19 @@ def test_a_page_hidden_whole_as_a_microdata_item_is_not_cut() -> None:
     doc = run(page("<div style='display:none' itemscope itemtype='https://schema.org/WebPage'><main><h1>Heel pain</h1>"
                    + ARTICLE + "</main></div>"))
     assert "The pain is usually worst with the first steps in the morning" in doc.text
+
+
+def test_removed_rows_are_whole_lines_as_the_page_shows_them() -> None:
+    """The audit judges each piece of a line, then puts back together the pieces cut for
+    one reason: a byline split by its linked name, a copyright line of two sentences, a
+    time stamp with 'a.m.'. A run of links (a menu) stays one row per entry."""
+    byline = ("<div class='story__byline'><span>By</span> <a href='/staff/jane-doe/'>Jane Doe</a> "
+              "<span>Health Reporter</span> <time>Published Sept. 22, 2025, 6:30 a.m. CT</time></div>")
+    menu = "<div class='topbar'><a href='/'>Home</a><a href='/news'>News</a><a href='/contact'>Contact</a></div>"
+    footer = "<footer><p>Copyright &copy; 2025 The Ledger Media Company. All Rights Reserved.</p></footer>"
+    doc = run(page(menu + "<main><h1>Heel pain</h1>" + byline + ARTICLE + "</main>" + footer))
+    rows = {r.text: r.reason for r in doc.removed}
+    assert rows["By Jane Doe Health Reporter Published Sept. 22, 2025, 6:30 a.m. CT"] == "byline"
+    assert rows["Copyright © 2025 The Ledger Media Company. All Rights Reserved."] == "footer"
+    assert {t: rows.get(t) for t in ("Home", "News", "Contact")} == {"Home": "nav", "News": "nav", "Contact": "nav"}
+    assert "Jane Doe" not in doc.text and "Rights Reserved" not in doc.text

@@ -159,8 +159,11 @@ TABLE_CELL_SEPARATOR = " | "
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Inline separators between pieces of one visual line ('By X · Reviewed by Y · Updated Z').
 SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+[—–-]\s+(?=[A-Z])")
+# A byline piece that a linked name completes ('Written by' <a>Jane Doe</a>).
+BYLINE_OPENER = re.compile(r"(?i)\bby:?$")
 # Sentence ends inside a paragraph (not after initials or 'Dr.').
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])(?<!\b[A-Z]\.\s)(?<!\bDr\.\s)(?<!\bSt\.\s)")
+# Nor after a dotted lower-case abbreviation ('6:30 a.m. CT', 'e.g. Ibuprofen').
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])(?<!\b[A-Z]\.\s)(?<!\bDr\.\s)(?<!\bSt\.\s)(?<![a-z]\.[a-z]\.\s)")
 # Kept blocks of at most this many words are cut when an ancestor at most this many
 # levels up is a box of one of these kinds (see HtmlExtractor._context_filter).
 CONTEXT_MAX_WORDS = 40
@@ -694,27 +697,54 @@ class HtmlExtractor:
         kept = "|".join(_key(b.text) for b in blocks)
         already = {_key(r.text) for r in doc.removed}
         lines = []
-        for line, context in _text_lines(tree, self.vocabulary, hidden=True):
+        joined_ok = False  # the line before was recorded too (a kept line breaks the run)
+        for line, context, joined in _text_lines(tree, self.vocabulary, hidden=True):
             key = _key(line)
             if key and key not in kept and key not in already:
-                lines.append((line, context))
+                lines.append((line, context, joined and joined_ok))
                 already.add(key)
+                joined_ok = True
+            else:
+                joined_ok = False
         self._record_lines(doc, stage, lines, None)
 
     def _record_lines(self, doc: Document, stage: "Stage", lines, fallback: str | None) -> None:
+        """Record (line, context, joined) lines, each piece with its most specific reason.
+
+        A line with separators or several sentences is judged piece by piece ('By X ·
+        Reviewed by Y · Updated Z'); adjacent pieces with the same reason, and lines that
+        only links split (`joined`), are one row again, as the page showed them."""
         section: str | None = None  # the reason of the last short line that had one ('Related topics')
-        for line, context in lines:
+        rows: list[list[str]] = []  # [text, reason]
+        for line, context, joined in lines:
             parts = [line]
             reason = self._line_reason(line, context, section)
             if SEPARATOR.search(line) or SENTENCE_END.search(line):
                 parts = [q for p in SEPARATOR.split(line) for q in SENTENCE_END.split(p) if q.strip()]
+            at, glue = 0, joined  # glue: the piece continues the previous row when reasons agree
             for part in parts:
                 own = reason if len(parts) == 1 else (self._line_reason(part, context, section) or reason)
                 if own in SECTION_REASONS and context != "hidden" and len(part.split()) <= SECTION_HEAD_WORDS:
                     section = own
                 nested = context if context and context != fallback else None
                 final = own or nested or section or fallback or _weak_reason(part)
-                stage.remove(doc, part[:AUDIT_MAX_CHARS], final)
+                start = line.find(part, at)
+                if start < 0:  # cannot happen (parts are pieces of line); keep the piece alone
+                    rows.append([part.strip(), final])
+                    glue = False
+                    continue
+                if glue and rows and (rows[-1][1] == final or BYLINE_OPENER.search(rows[-1][0])
+                                      and rows[-1][1] == "byline"):
+                    # ('Written by' + a name linked to the author page, whose markup
+                    # says author_bio or nav: the name is the byline's)
+                    # the separator between the pieces as the page has it, or a space
+                    between = line[at:start] if at else " "
+                    rows[-1][0] += between + line[start:start + len(part)]
+                else:
+                    rows.append([line[start:start + len(part)], final])
+                at, glue = start + len(part), True
+        for text, final in rows:
+            stage.remove(doc, text.strip()[:AUDIT_MAX_CHARS], final)
 
     def _line_reason(self, line: str, context: str | None, section: str | None) -> str | None:
         if context == "hidden":
@@ -1144,9 +1174,15 @@ def _soup_blocks(soup: BeautifulSoup) -> Iterator[Block]:
             yield Block(text, KIND_PARAGRAPH)
 
 
-def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[tuple[str, str | None]]:
+def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[tuple[str, str | None, bool]]:
     """The page's visible text as lines broken at block elements, each with the chrome
-    reason of the nearest enclosing element whose markup names one (or None).
+    reason of the nearest enclosing element whose markup names one (or None), and
+    whether only link boundaries separate it from the line before (`joined`).
+
+    Lines break at links too, so that each entry of a run of links ('Home', 'About') is
+    its own line; `joined` lets the audit put back together what the page shows as one
+    line ('By <a>Jane Doe</a> · Health Reporter') when its pieces are cut for one reason.
+    Two lines that are each a whole link are never joined: that is a menu.
 
     Runs over every element of the page (twice per page: cuts and audit), so it is one
     flat loop with the line flush inlined."""
@@ -1155,6 +1191,9 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
         body = tree
     line: list[str] = []
     line_context: str | None = None
+    hard = True  # a block boundary other than a link's since the last line was yielded
+    link_opened = False  # the current line started at a link's opening tag
+    previous_link = False  # the last line yielded was one link's whole text
     space_sub = _SPACE.sub
     block_tags = BLOCK_TAGS
     silent = SILENT_TAGS
@@ -1175,11 +1214,16 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
             ctx = found[0] if found and (hidden or found[0] != "hidden") else context
             if ctx is None and (tag == "header" or tag == "nav"):
                 ctx = "nav"
-            if line and tag in block_tags:
-                text = space_sub(" ", "".join(line)).strip()
-                line.clear()
-                if text:
-                    yield text, line_context
+            if tag in block_tags:
+                if line:
+                    text = space_sub(" ", "".join(line)).strip()
+                    line.clear()
+                    if text:
+                        yield text, line_context, not hard and not previous_link
+                        hard, previous_link = False, False
+                link_opened = tag == "a"
+                if tag != "a":
+                    hard = True
             if not line:
                 line_context = ctx
             if el.text:
@@ -1188,11 +1232,17 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
             for child in reversed(el):
                 push((child, True, ctx))
         else:
-            if line and tag in block_tags:
-                text = space_sub(" ", "".join(line)).strip()
-                line.clear()
-                if text:
-                    yield text, line_context
+            if tag in block_tags:
+                if line:
+                    text = space_sub(" ", "".join(line)).strip()
+                    line.clear()
+                    if text:
+                        whole_link = link_opened and tag == "a"
+                        yield text, line_context, not hard and not (whole_link and previous_link)
+                        hard, previous_link = False, whole_link
+                link_opened = False
+                if tag != "a":
+                    hard = True
             if el.tail and el is not body:
                 if not line:
                     line_context = context
@@ -1200,4 +1250,4 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
     if line:
         text = space_sub(" ", "".join(line)).strip()
         if text:
-            yield text, line_context
+            yield text, line_context, not hard
