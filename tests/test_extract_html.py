@@ -159,6 +159,22 @@ def test_spam_run_inside_prose_is_cut() -> None:
     assert "spam_injection" in reasons_for(doc, "澳门威尼斯人娱乐场官方网站")
 
 
+def test_spam_link_slipped_into_a_sentence_goes_alone_but_a_carrier_sentence_goes_whole() -> None:
+    """An injected anchor inside a real sentence is cut alone and the sentence stays; a
+    sentence written around the anchor (it speaks the spam's trade too) goes whole."""
+    slipped = ("<p>Patients who combined stretching with better footwear, rather than "
+               "<a href='https://x.example/r'>cheap replica rolex watches for sale</a> stopping exercise altogether, "
+               "usually recovered fastest.</p>")
+    carrier = ("<p>Fatty meals and coffee are frequent culprits. Like a spin of the reels at "
+               "<a href='https://y.example/b'>the best online casino with free spins</a> today, every meal is a "
+               "gamble for some people.</p>")
+    doc = run(page("<main><h1>Heel pain</h1>" + slipped + carrier + ARTICLE + "</main>"))
+    assert "stopping exercise altogether, usually recovered fastest." in doc.text
+    assert reasons_for(doc, "cheap replica rolex watches for sale") == ["spam_injection"]
+    assert "rolex" not in doc.text and "reels" not in doc.text and "gamble" not in doc.text
+    assert "Fatty meals and coffee are frequent culprits." in doc.text
+
+
 # -- metadata ----------------------------------------------------------------------------
 def test_metadata_from_head_json_ld_and_text() -> None:
     head = ("<title>Sciatica: Causes and Treatment | Riverside Health</title>"
@@ -446,3 +462,57 @@ def test_removed_rows_are_whole_lines_as_the_page_shows_them() -> None:
     assert rows["Copyright © 2025 The Ledger Media Company. All Rights Reserved."] == "footer"
     assert {t: rows.get(t) for t in ("Home", "News", "Contact")} == {"Home": "nav", "News": "nav", "Contact": "nav"}
     assert "Jane Doe" not in doc.text and "Rights Reserved" not in doc.text
+
+
+def test_layout_tables_become_blocks_and_their_sidebar_menu_goes() -> None:
+    """A table-layout page: header strip, sidebar menu and article are cells of one table.
+    Read as a grid of blocks, the menu (mostly one link per row, plus a phone line) is
+    cut as nav and the data table inside the article stays a table, in place."""
+    sidebar = ("<table><tr><td><b>Menu</b></td></tr>"
+               + "".join(f"<tr><td><a href='/{n}.htm'>{n}</a></td></tr>" for n in ("Home", "Our clinics", "Staff", "Leaflets"))
+               + "<tr><td>Advice line: <b>01632 960 411</b></td></tr></table>")
+    data = ("<table border='1'><tr><td><b>Test</b></td><td><b>What it shows</b></td></tr>"
+            "<tr><td>Schirmer's test</td><td>How many tears your eyes produce in five minutes</td></tr>"
+            "<tr><td>Lip biopsy</td><td>Inflammation in the small salivary glands of the lower lip</td></tr></table>")
+    body = (f"<table width='100%'><tr><td colspan='2'>Northfield Rheumatology Unit</td></tr>"
+            f"<tr><td width='170'>{sidebar}</td><td><h1>Heel pain</h1>{ARTICLE}<h2>Tests</h2>{data}"
+            f"<h2>Treatment</h2><p>Most people recover with stretching and supportive shoes.</p></td></tr></table>")
+    doc = run(page(body))
+    lines = doc.text.splitlines()
+    assert "Our clinics" not in doc.text and "Staff" not in lines
+    assert reasons_for(doc, "Our clinics") == ["nav"]
+    rows = [b.text for b in doc.blocks if b.kind == "table_row"]
+    assert rows[1] == "Schirmer's test | How many tears your eyes produce in five minutes"
+    texts = [b.text for b in doc.blocks]
+    assert texts.index("Tests") < texts.index(rows[0]) < texts.index("Treatment")
+
+
+def test_layout_table_test_leaves_data_tables_alone() -> None:
+    from cleanhealth.extract.markup import unwrap_layout_tables
+
+    tree = lxml_html.fromstring("<html><body><table><tr><td><h1>Title</h1><table><tr><td>a</td><td>b</td></tr></table>"
+                                "</td></tr></table></body></html>")
+    assert unwrap_layout_tables(tree) == 1
+    assert [t.tag for t in tree.iter("table", "tr", "td")] == ["table", "tr", "td", "td"]
+
+
+def test_component_names_in_data_attributes_mark_chrome() -> None:
+    """React and CMS pages name components in data-testid/data-component where the
+    classes are hashes: a newsletter box named there goes as newsletter."""
+    box = ("<div class='css-1h9tl7k' data-testid='newsletter-inline'><p class='css-1x5ltq0'>Get our free newsletter</p>"
+           "<p class='css-c0r8bb'>Practical tips for your heels, sent twice a month.</p></div>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + box + "</main>"))
+    assert "sent twice a month" not in doc.text
+    assert reasons_for(doc, "Practical tips for your heels") == ["newsletter"]
+
+
+def test_house_statement_after_a_cut_editorial_label_goes_with_it() -> None:
+    """'How we reviewed this article:' is cut as editorial policy; the paragraph after it
+    that speaks as the site ('our experts', 'we update our articles') is the same box.
+    A paragraph after it that addresses the reader stays."""
+    box = ("<p>How we reviewed this article:</p><p>Our experts continually monitor the health and wellness space, "
+           "and we update our articles when new information becomes available.</p>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + box + "</main>"))
+    assert "Our experts continually monitor" not in doc.text
+    assert reasons_for(doc, "Our experts continually monitor") == ["editorial_policy"]
+    assert "does not improve after a few weeks" in doc.text

@@ -43,6 +43,17 @@ LINK_BLOCK_MAX_WORDS_PER_LINK = 6
 # prose, not chrome (a banner or header wrapping the story on some sites).
 PROSE_PARAGRAPHS = 3
 PROSE_PARAGRAPH_WORDS = 30
+# ... or a table most of whose rows are each one link ('Menu', five links and a phone
+# line: a table-layout sidebar menu whose extra lines keep its link share low). Not lists:
+# a list of linked terms ('Type 2 diabetes', 'Hypertension') is content on health pages,
+# and counting list items that way cost two wcxb health pages 0.01 F1 each.
+LINK_ITEMS_MIN_SHARE = 0.65
+# A table is a layout grid, not data, when one of its cells holds the page's top
+# headings: its rows and cells are turned into plain blocks before anything else, so
+# that the header strip, the sidebar and the article are separate regions (as on any
+# div-based page), not one big table. (Nested tables and paragraphs in cells are not
+# evidence: comparison tables on the wcxb pages have both, and lost their rows.)
+LAYOUT_CELL_TAGS = ("h1", "h2")
 # Only lists, paragraphs and tables are tested for link density: testing every div
 # costs a pass over its links at each level and found nothing more on the benchmark.
 LINK_BLOCK_TAGS = frozenset({"ul", "ol", "p", "table"})
@@ -107,7 +118,12 @@ def attribute_tokens(value: str) -> list[str]:
 # times. Only the attributes _chrome_reason reads go into the key: keying on all of them
 # (href, src, data-*) made almost every key unique, ~60 MB per 200 pages in a worker.
 _REASON_CACHE: dict[tuple, tuple[str, str] | None] = {}
-REASON_ATTRIBUTES = ("hidden", "aria-hidden", "style", "role", "id", "class", "aria-label")
+REASON_ATTRIBUTES = ("hidden", "aria-hidden", "style", "role", "id", "class", "aria-label", "data-testid",
+                     "data-component")
+# Component names that sites built with React, Vue or a CMS put in data attributes
+# (`data-testid="newsletter-inline"`, `data-component="related-stories"`) where their
+# class names are hashes ('css-1h9tl7k'): read like class names.
+DATA_NAME_ATTRIBUTES = ("data-testid", "data-component")
 # Cleared when it grows past this many entries: a site's markup repeats within a page, and
 # 20,000 keys (a few MB) hold several pages' worth; more only grows a long run's memory.
 REASON_CACHE_MAX = 20_000
@@ -146,6 +162,12 @@ def _chrome_reason(tag: str, attrib, vocab: Vocabulary) -> tuple[str, str] | Non
         value = attrib.get(attr)
         if value:
             found = _value_reason(attr, value, vocab)
+            if found:
+                return found
+    for attr in DATA_NAME_ATTRIBUTES:
+        value = attrib.get(attr)
+        if value:
+            found = _value_reason("data", value, vocab)
             if found:
                 return found
     label = attrib.get("aria-label")
@@ -188,7 +210,7 @@ def prunable(rule: str, vocab: Vocabulary) -> bool:
     if rule in vocab.label_only:
         return False
     word = rule.split(":", 1)[-1]
-    return not (rule.startswith(("class:", "id:", "aria:")) and word in vocab.label_only)
+    return not (rule.startswith(("class:", "id:", "aria:", "data:")) and word in vocab.label_only)
 
 
 def visible_text(el: etree._Element) -> str:
@@ -217,7 +239,59 @@ def _link_block(el: etree._Element) -> bool:
         return False
     link_chars = sum(len(visible_text(a)) for a in links)
     words = len(text.split())
-    return link_chars >= LINK_BLOCK_MIN_DENSITY * len(text) and words <= LINK_BLOCK_MAX_WORDS_PER_LINK * len(links)
+    if words > LINK_BLOCK_MAX_WORDS_PER_LINK * len(links):
+        return False
+    if link_chars >= LINK_BLOCK_MIN_DENSITY * len(text):
+        return True
+    if el.tag != "table":
+        return False
+    rows = _items(el)
+    items = [t for row in rows if (t := visible_text(row))]
+    whole_links = sum(1 for row in rows if _one_link(row))
+    return len(items) >= LINK_BLOCK_MIN_LINKS and whole_links >= LINK_ITEMS_MIN_SHARE * len(items)
+
+
+def _items(el: etree._Element) -> list[etree._Element]:
+    """The items of a list (its <li>) or the rows of a table (not of tables inside it)."""
+    if el.tag == "table":
+        return [row for row in el.iter("tr") if _owner_table(row) is el]
+    return [li for li in el if li.tag == "li"]
+
+
+def _one_link(item: etree._Element) -> bool:
+    """The item's text is one link's text: a menu entry."""
+    links = list(item.iter("a"))
+    return len(links) == 1 and visible_text(links[0]) == visible_text(item) != ""
+
+
+def _owner_table(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def unwrap_layout_tables(root: etree._Element) -> int:
+    """Turn layout tables into plain blocks (tr, td -> div); return how many.
+
+    Pages of the table-layout era put the header strip, the sidebar menu and the article
+    in cells of one table. Read as a table, the whole page is one region of 'rows'
+    (trafilatura keeps it as data, and menu rows come with the article). A table is a
+    layout grid when a cell holds an H1 or H2 (also inside a table nested in it), which
+    data tables do not."""
+    count = 0
+    for table in list(root.iter("table")):
+        rows = _items(table)
+        cells = [c for row in rows for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        if not any(next(c.iter(*LAYOUT_CELL_TAGS), None) is not None for c in cells):
+            continue
+        for el in cells + rows + [s for s in table if isinstance(s.tag, str) and s.tag in ("tbody", "thead", "tfoot")]:
+            el.tag = "div"
+            for attr in ("colspan", "rowspan"):
+                el.attrib.pop(attr, None)
+        table.tag = "div"
+        count += 1
+    return count
 
 
 def _holds_prose(el: etree._Element) -> bool:
@@ -261,6 +335,7 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
     """Cut chrome elements from `root` in place; return the cuts in document order."""
     vocab = load_vocabulary()
     strip_code(root)
+    unwrap_layout_tables(root)
     body = root.find("body")
     if body is None:
         body = root

@@ -602,6 +602,13 @@ def _keep_some_prose(d: _Decision) -> None:
         d.keep[best], d.reason[best] = True, None
 
 
+def speaks_as_site(words: list[str]) -> bool:
+    """The site speaking of itself: HOUSE_VOICE words are at least HOUSE_VOICE_MIN and
+    HOUSE_VOICE_SHARE of the (lower-cased) words."""
+    voice = sum(1 for t in words if t in HOUSE_VOICE)
+    return voice >= HOUSE_VOICE_MIN and voice / max(len(words), 1) >= HOUSE_VOICE_SHARE
+
+
 def _extend_house_statements(d: _Decision) -> None:
     """Cut the rest of a site's statement about itself once its first block was cut.
 
