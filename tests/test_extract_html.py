@@ -516,3 +516,22 @@ def test_house_statement_after_a_cut_editorial_label_goes_with_it() -> None:
     assert "Our experts continually monitor" not in doc.text
     assert reasons_for(doc, "Our experts continually monitor") == ["editorial_policy"]
     assert "does not improve after a few weeks" in doc.text
+
+
+def test_forum_user_details_and_signatures_are_author_boxes() -> None:
+    """XenForo's user pane, phpBB's post profile and post signatures are author boxes;
+    drop_boxes (run before trafilatura on the untouched page) drops the small ones only."""
+    from cleanhealth.extract.markup import chrome_reason, drop_boxes, load_vocabulary
+
+    vocab = load_vocabulary()
+    for cls in ("message-userDetails", "message-userExtras", "postprofile", "signature"):
+        assert chrome_reason(lxml_html.fromstring(f"<div class='{cls}'>x</div>"), vocab)[0] == "author_bio", cls
+    post = ("<article class='message'><div class='message-userExtras'><dl><dt>Joined</dt><dd>Mar 25, 2013</dd></dl>"
+            "<dl><dt>Reaction score</dt><dd>1</dd></dl></div><div class='bbWrapper'>NIH sent invites today.</div>"
+            "<div class='signature'>Chronic migraine since 2011</div></article>")
+    wrapper = "<div class='signature'>" + "A long story the site wrapped in a signature class. " * 40 + "</div>"
+    tree = lxml_html.fromstring(f"<html><body>{post}{wrapper}</body></html>")
+    assert drop_boxes(tree, frozenset({"author_bio"}), 1200) == 2
+    text = tree.text_content()
+    assert "Reaction score" not in text and "Chronic migraine" not in text
+    assert "NIH sent invites today." in text and "A long story the site wrapped" in text

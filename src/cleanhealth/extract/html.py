@@ -17,8 +17,8 @@ The page is parsed once with lxml. Then:
    readability/jusText comparison (which can pick a fragment) and a run on the
    untouched page are tried and the longer output is kept. Reader comments it finds
    are cut (reason `comments`) unless the page is a forum thread or Q&A page. When the
-   untouched page's run is taken, the author boxes the markup cut (a post's signature)
-   stay cut. A second copy of a
+   untouched page is tried, its author boxes (a post's signature or user details) are
+   still cut first. A second copy of a
    block is dropped (`duplicate`) unless the page repeats it as a template. On article
    pages trafilatura's precision mode locates the article: default blocks before or
    after it that the markup puts outside its container (teasers of other stories,
@@ -73,7 +73,8 @@ from ..document import (
 )
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
-from .markup import SILENT_TAGS, Cut, chrome_reason, load_vocabulary, prune_chrome, strip_code, visible_text
+from .markup import (SILENT_TAGS, Cut, chrome_reason, drop_boxes, load_vocabulary, prune_chrome, strip_code,
+                     visible_text)
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN, HOUSE_REASONS, speaks_as_site
 
@@ -203,8 +204,11 @@ COMMENT_SECTION_HEADING = re.compile(
     r"(comments?|responses|reader reactions)( \(\d+\))?"
     r"|\d+ (responses|comments|replies|thoughts) (to|on) .*"
     r"|(\d+ )?(coment[aá]rios?|commentaires?|kommentare?|commenti|komentar)")
-# When the run on the untouched page is taken, what the markup cut for these reasons
-# (a forum post's signature, an author box) stays cut (see _small_cut_keys).
+# The run on the "untouched" page still goes without the boxes the markup names for
+# these reasons (a forum post's signature or user details, an author box; at most
+# CONTEXT_MAX_BOX_CHARS). Not other chrome: the run is there to make up for what the
+# markup misnamed (navigation-named wrappers of a shop's items, 'credit' boxes holding
+# captions); dropping every small cut again cost two wcxb pages 0.36 and 0.15 F1.
 UNPRUNED_RECUT_REASONS = frozenset({"author_bio"})
 # Dropped title-case runs of at most this many words are menu entries.
 NAV_MAX_WORDS = 6
@@ -319,8 +323,7 @@ class HtmlExtractor:
             doc.add_flag("extractor_fallback")
             return doc
         self._metadata(doc, tree)
-        cuts = prune_chrome(tree, link_blocks=self.link_blocks) if self.prune else []
-        for cut in cuts:
+        for cut in (prune_chrome(tree, link_blocks=self.link_blocks) if self.prune else []):
             self._record_cut(doc, stage, cut)
         forum = self.include_comments or is_thread_page(tree)
         if forum:
@@ -361,17 +364,15 @@ class HtmlExtractor:
             raw_tree = _parse(doc.raw)
             if raw_tree is not None:
                 strip_code(raw_tree)
+                # but without author boxes (a post's signature or user details): small,
+                # never a wrapper of the article, and glued into the posts' text when left
+                drop_boxes(raw_tree, UNPRUNED_RECUT_REASONS, CONTEXT_MAX_BOX_CHARS)
                 raw_blocks, raw_comments = self._trafilatura_blocks(raw_tree)
                 raw_chars = _chars(raw_blocks, raw_comments)
                 if raw_chars > RECALL_GAIN * chars:
                     blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
                     source = raw_tree
                     doc.add_flag("extractor_unpruned")
-                    # the untouched page brings back the small boxes the markup cut too (a
-                    # post's signature, an author box): they stay cut (and recorded)
-                    boxes = _small_cut_keys(cuts)
-                    blocks = [b for b in blocks if _key(b.text) not in boxes]
-                    comments = [b for b in comments if _key(b.text) not in boxes]
         if self.dedupe:
             blocks = self._dedupe(doc, stage, blocks)
         elements = _element_texts(tree)
@@ -847,22 +848,6 @@ def _list_ok(lst: etree._Element, cache: dict) -> bool:
         ok = link_chars <= RESCUE_MAX_LINK_SHARE * sum(len(t) for t in items)
     cache[lst] = ok
     return ok
-
-
-def _small_cut_keys(cuts: list[Cut]) -> frozenset[str]:
-    """Keys of the text of markup cuts that are author boxes (at most
-    CONTEXT_MAX_BOX_CHARS, reason in UNPRUNED_RECUT_REASONS), whole and line by line.
-    Other cuts may be what the markup misnamed (navigation-named wrappers of a shop's
-    items, 'credit' boxes holding captions), which is what a run on the untouched page
-    is there to make up for: cutting them again cost two wcxb pages 0.15 and 0.36 F1."""
-    keys: set[str] = set()
-    for cut in cuts:
-        if cut.element is None or cut.reason not in UNPRUNED_RECUT_REASONS or len(cut.text) > CONTEXT_MAX_BOX_CHARS:
-            continue
-        keys.add(_key(cut.text))
-        keys.update(_key(line) for line, _, _ in _text_lines(cut.element, load_vocabulary()))
-    keys.discard("")
-    return frozenset(keys)
 
 
 def _chars(*groups: list[Block]) -> int:

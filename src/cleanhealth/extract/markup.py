@@ -331,6 +331,20 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def drop_boxes(root: etree._Element, reasons: frozenset[str], max_chars: int) -> int:
+    """Drop the elements whose own markup names one of `reasons` by a rule that may cut
+    before extraction (see `prunable`: a review card's 'author' does not) and that show
+    at most `max_chars` characters (boxes, not wrappers); return how many."""
+    vocab = load_vocabulary()
+    found = {el for el in root.iter() if isinstance(el.tag, str)
+             and (reason := chrome_reason(el, vocab)) and reason[0] in reasons and prunable(reason[1], vocab)}
+    doomed = [el for el in found if not any(a in found for a in el.iterancestors())
+              and len(visible_text(el)) <= max_chars]
+    for el in doomed:
+        _drop(el)
+    return len(doomed)
+
+
 def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]:
     """Cut chrome elements from `root` in place; return the cuts in document order."""
     vocab = load_vocabulary()
