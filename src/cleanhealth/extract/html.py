@@ -253,7 +253,7 @@ def _classify(text: str, *, heading: bool = False, lexicon: Lexicon | None = Non
             return reason
     if words > MAX_CUT_WORDS:
         return None
-    line, strong, _ = lexicon.match(norm, trimmed, words)
+    line, strong = lexicon.decisive(norm, trimmed, words)  # the phrase reasons are not used here
     if line and not phrases_only and (not heading or line in HEADING_LINE_REASONS):
         return line
     if strong and not heading:

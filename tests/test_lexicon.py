@@ -1,0 +1,53 @@
+"""Lexicon.decisive (the HTML extractor's cheap path) answers as Lexicon.match does."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanhealth.extract.lexicon import load_lexicon, normalise, trim
+
+# Segments from the benchmark pages that hit a line or strong rule of each kind, and prose.
+SEGMENTS = [
+    "Best of the Web newsletter",
+    "Copyright Policy",
+    "Sponsored Narratives",
+    "Skip to main content",
+    "When you purchase through links on our site, we may earn an affiliate commission.",
+    "We use cookies to understand how you use our site and to improve user experience.",
+    "Updated 5:27 AM CST, Wednesday, November 20, 2019",
+    "Posted by industryselect on Tuesday, August 29, 2023",
+    "Follow us on social media",
+    "Ready to get started? Contact us today",
+    "Your email address will not be published. Required fields are marked *",
+    "Taste of Home's Editorial Process",
+    "Home",
+    "Privacy Policy",
+    "Sciatica is pain that travels along the sciatic nerve, from the lower back down one leg.",
+    "Call your doctor if the pain lasts more than a week or follows an injury.",
+    "",
+]
+
+
+def _both(text: str) -> tuple[tuple, tuple]:
+    lexicon = load_lexicon()
+    norm = normalise(text)
+    trimmed = trim(norm)
+    words = len(norm.split())
+    return lexicon.decisive(norm, trimmed, words), lexicon.match(norm, trimmed, words)[:2]
+
+
+def test_decisive_is_match_without_phrases() -> None:
+    found = set()
+    for text in SEGMENTS:
+        decisive, full = _both(text)
+        assert decisive == full, text
+        found.update(r for r in decisive if r)
+    assert len(found) >= 10  # the samples do exercise the rules
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(SEGMENTS + ["by", "reviewed", "2024", "|", "share", "cookies"]), max_size=6))
+def test_decisive_agrees_on_mixtures(parts: list[str]) -> None:
+    decisive, full = _both(" ".join(parts))
+    assert decisive == full
