@@ -65,7 +65,8 @@ from ..document import (
 )
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
-from .markup import SILENT_TAGS, Cut, chrome_reason, load_vocabulary, prune_chrome, strip_code, visible_text
+from .markup import (SILENT_TAGS, Cut, chrome_reason, fold_spaces, load_vocabulary, prune_chrome, strip_code,
+                     visible_text)
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN
 
@@ -989,7 +990,7 @@ _SPACED_TAGS = frozenset({"head", "p", "list", "item", "quote", "lb", "table", "
 
 
 def _text_of(el: etree._Element) -> str:
-    return _SPACE.sub(" ", _spaced_text(el)).strip()
+    return fold_spaces(_spaced_text(el))
 
 
 def _spaced(el: etree._Element) -> str:
@@ -1155,7 +1156,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
         body = tree
     line: list[str] = []
     line_context: str | None = None
-    space_sub = _SPACE.sub
+    fold = fold_spaces
     block_tags = BLOCK_TAGS
     silent = SILENT_TAGS
     # Explicit stack of (element, entering?, context) to survive deep trees.
@@ -1176,7 +1177,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
             if ctx is None and (tag == "header" or tag == "nav"):
                 ctx = "nav"
             if line and tag in block_tags:
-                text = space_sub(" ", "".join(line)).strip()
+                text = fold("".join(line))
                 line.clear()
                 if text:
                     yield text, line_context
@@ -1189,7 +1190,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
                 push((child, True, ctx))
         else:
             if line and tag in block_tags:
-                text = space_sub(" ", "".join(line)).strip()
+                text = fold("".join(line))
                 line.clear()
                 if text:
                     yield text, line_context
@@ -1198,6 +1199,6 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
                     line_context = context
                 line.append(el.tail)
     if line:
-        text = space_sub(" ", "".join(line)).strip()
+        text = fold("".join(line))
         if text:
             yield text, line_context

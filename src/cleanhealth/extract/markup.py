@@ -195,9 +195,16 @@ def prunable(rule: str, vocab: Vocabulary) -> bool:
     return not (rule.startswith(("class:", "id:", "aria:")) and word in vocab.label_only)
 
 
+def fold_spaces(text: str) -> str:
+    r"""`re.sub(r"\s+", " ", text).strip()`, four times faster: str.split() splits at
+    exactly the characters \s matches in a str pattern (both are str.isspace; checked
+    over all of Unicode in tests/test_fast_paths.py). The page walks fold every line."""
+    return " ".join(text.split())
+
+
 def visible_text(el: etree._Element) -> str:
     """Whitespace-folded text of an element (scripts and styles are gone: see strip_code)."""
-    return _SPACE.sub(" ", " ".join(el.itertext())).strip()
+    return fold_spaces(" ".join(el.itertext()))
 
 
 def strip_code(root: etree._Element) -> None:

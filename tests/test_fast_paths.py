@@ -1,11 +1,14 @@
-"""Lexicon.decisive (the HTML extractor's cheap path) answers as Lexicon.match does."""
+"""Fast paths give the answers of the slower code they replace (see each docstring)."""
 
 from __future__ import annotations
+
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanhealth.extract.lexicon import load_lexicon, normalise, trim
+from cleanhealth.extract.markup import fold_spaces
 
 # Segments from the benchmark pages that hit a line or strong rule of each kind, and prose.
 SEGMENTS = [
@@ -51,3 +54,15 @@ def test_decisive_is_match_without_phrases() -> None:
 def test_decisive_agrees_on_mixtures(parts: list[str]) -> None:
     decisive, full = _both(" ".join(parts))
     assert decisive == full
+
+
+def test_str_split_whitespace_is_regex_whitespace() -> None:
+    """fold_spaces relies on str.split() and re's \\s agreeing on every code point."""
+    space = re.compile(r"\s")
+    assert [c for c in range(0x110000) if bool(space.match(chr(c))) != chr(c).isspace()] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000ab.")), max_size=30))
+def test_fold_spaces_is_regex_fold(text: str) -> None:
+    assert fold_spaces(text) == re.sub(r"\s+", " ", text).strip()
