@@ -66,3 +66,27 @@ def test_str_split_whitespace_is_regex_whitespace() -> None:
 @given(st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000ab.")), max_size=30))
 def test_fold_spaces_is_regex_fold(text: str) -> None:
     assert fold_spaces(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_reader_hands_its_parse_to_the_extractor_once() -> None:
+    """The reader's depth-check parse is the tree the extractor gets for that very text."""
+    from lxml import etree
+
+    from cleanhealth import htmltree
+    from cleanhealth.read import read_bytes
+
+    html = "<html><head><title>T</title></head><body><h1>Sciatica</h1><p>" + "Pain down one leg. " * 20 \
+        + "</p></body></html>"
+    page = read_bytes(html.encode(), "a.html")[0]
+    fresh = htmltree.parse_html(page.content)[0]
+    copy = "".join(list(page.content))  # equal text, another string: not the one the reader parsed
+    assert copy is not page.content
+    stored = htmltree._LOCAL.handed
+    assert stored[0] is page.content
+    other = htmltree.parsed_tree(copy)  # parsed anew; the reader's tree stays for its page
+    handed = htmltree.parsed_tree(page.content)
+    again = htmltree.parsed_tree(page.content)
+    assert handed is stored[1] and other is not handed
+    assert again is not handed  # given out once: the extractor prunes it
+    for tree in (other, handed, again):
+        assert etree.tostring(tree) == etree.tostring(fresh)

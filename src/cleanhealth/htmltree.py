@@ -83,9 +83,11 @@ def hand_over(raw: str, tree: etree._Element | None) -> None:
 
 def parsed_tree(raw: str) -> etree._Element | None:
     """parse_html(raw)'s tree: the one the reader handed over for this very string
-    (given out once: the extractor changes it), else a new parse."""
+    (given out once: the extractor changes it), else a new parse. Another page's tree
+    stays: the records of a multi-page file are read together, then extracted in turn,
+    and the last one's tree then still serves it."""
     handed = getattr(_LOCAL, "handed", None)
-    _LOCAL.handed = None
     if handed is not None and handed[0] is raw:
+        _LOCAL.handed = None
         return handed[1]
     return parse_html(raw)[0]
