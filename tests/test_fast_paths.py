@@ -90,3 +90,21 @@ def test_reader_hands_its_parse_to_the_extractor_once() -> None:
     assert again is not handed  # given out once: the extractor prunes it
     for tree in (other, handed, again):
         assert etree.tostring(tree) == etree.tostring(fresh)
+
+
+REPAIR_PIECES = ["<!DOCTYPE html/>", "<!doctype html PUBLIC '-//W3C//DTD/x'>", "<html lang='en'/>", "<html>",
+                 "<body>", "<p>Pain</p>", "\n", " ", "/>", "\x00", "\x0c", "\x1f", "\t", "\r", "\ufffe", "\uffff",
+                 "\ud800", "é", "—", "<html", "x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(REPAIR_PIECES), max_size=12))
+def test_repair_html_is_trafilaturas(pieces: list[str]) -> None:
+    """htmltree.repair_html skips a regex pass; its output is repair_faulty_html's."""
+    from trafilatura.utils import repair_faulty_html
+
+    from cleanhealth.htmltree import repair_html
+
+    html = "".join(pieces)
+    beginning = html[:50].lower()
+    assert repair_html(html, beginning) == repair_faulty_html(html, beginning)

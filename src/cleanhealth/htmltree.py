@@ -48,7 +48,7 @@ def parse_html(raw: str) -> tuple[etree._Element | None, bool]:
     """
     if not raw or not raw.strip():
         return None, False
-    from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
+    from trafilatura.utils import decode_file, is_dubious_html
 
     parser = _fast_parser()
     tree: etree._Element | None = None
@@ -56,7 +56,7 @@ def parse_html(raw: str) -> tuple[etree._Element | None, bool]:
         html = decode_file(raw)
         beginning = html[:50].lower()
         dubious = is_dubious_html(beginning)
-        html = repair_faulty_html(html, beginning)
+        html = repair_html(html, beginning)
         try:
             tree = lxml.html.fromstring(html, parser=parser)
         except ValueError:  # "Unicode strings with encoding declaration are not supported."
@@ -68,6 +68,35 @@ def parse_html(raw: str) -> tuple[etree._Element | None, bool]:
     except Exception:  # lxml refuses some inputs outright; the soup path takes them
         tree = None
     return tree, any(is_depth_error(e) for e in parser.error_log)
+
+
+# The characters trafilatura's repair_faulty_html deletes (utils.INVALID_XML_CHARS): the C0
+# controls but tab, LF and CR, which UTF-8 encodes as these single bytes (never part of
+# a multi-byte sequence), and U+FFFE, U+FFFF.
+_INVALID_XML_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_INVALID_XML_CHARS = ("\ufffe", "\uffff")
+
+
+def repair_html(html: str, beginning: str) -> str:
+    """trafilatura.utils.repair_faulty_html(html, beginning), without its regex pass over
+    the whole page when the page holds none of the characters it deletes (nearly every
+    page: the reader drops C0 controls). Encoding and deleting bytes finds that out in
+    C, ~2.5x cheaper (0.34 vs 0.88 ms on a bench page); the doctype and <html/> steps
+    are trafilatura's own, copied (tests/test_fast_paths.py compares the two)."""
+    from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, repair_faulty_html
+
+    encoded = html.encode("utf-8", "surrogatepass")
+    if len(encoded.translate(None, _INVALID_XML_BYTES)) != len(encoded) \
+            or any(c in html for c in _INVALID_XML_CHARS):
+        return repair_faulty_html(html, beginning)
+    if "doctype" in beginning:
+        firstline, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
+    for line in html[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            html = FAULTY_HTML.sub(r"\1>", html, count=1)
+            break
+    return html
 
 
 def is_depth_error(entry: "etree._LogEntry") -> bool:
