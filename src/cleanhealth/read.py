@@ -42,6 +42,7 @@ from .document import (
     Page,
 )
 from .errors import Errors
+from .htmltree import hand_over, is_depth_error, parse_html
 
 # Refusal limits. Defaults are generous for real pages (the largest page in the
 # benchmark is ~3 MB) and small enough that one hostile file cannot exhaust memory.
@@ -308,12 +309,15 @@ def make_text_page(text: str, source: str, record: int, container: str, digest: 
         text = fixed
     fmt = fmt or sniff_format(text)
     if fmt == FORMAT_HTML:
-        depth = markup_depth(text)
+        # the depth check's parse is the extractor's: handed over, it is not parsed twice
+        tree, past_default = parse_html(text)
+        depth = deep_depth(text) if past_default else 0
         if depth > limits.max_depth:
             raise ReadError(Errors.E111.format(depth=_depth_text(depth), limit=limits.max_depth),
                             STATUS_REFUSED)
         if depth > LIBXML_DEFAULT_DEPTH:
             flags.append(FLAG_DEEP)
+        hand_over(text, tree)
     return Page(
         source=source, record=record, format=fmt, container=container, content=text, url=url,
         encoding=encoding, size=size, content_hash=digest, flags=flags,
@@ -610,23 +614,22 @@ def markup_depth(html: str) -> int:
 
     A default lxml parse is fast (~2 ms for a 250 kB page) and logs a resource-limit
     error when the page passes libxml2's default depth of 256; only such pages are
-    parsed again with `huge_tree` and walked to measure the real depth. Returns
-    HUGE_DEPTH_CAP + 1 when even that parse hits libxml2's hard cap.
+    parsed again with `huge_tree` and walked to measure the real depth (deep_depth).
+    Returns HUGE_DEPTH_CAP + 1 when even that parse hits libxml2's hard cap.
     """
+    _, past_default = parse_html(html)
+    return deep_depth(html) if past_default else 0  # within the default, the figure does not matter
+
+
+def deep_depth(html: str) -> int:
+    """markup_depth of a page the default parse could not hold (a huge_tree parse)."""
     data = html.encode("utf-8", errors="replace")
-    parser = etree.HTMLParser(recover=True, encoding="utf-8", no_network=True)
-    try:
-        etree.fromstring(data, parser)
-    except (etree.LxmlError, ValueError):
-        pass
-    if not any(_is_depth_error(e) for e in parser.error_log):
-        return 0  # within libxml2's default limit; the exact figure does not matter
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, no_network=True)
     try:
         root = etree.fromstring(data, parser)
     except (etree.LxmlError, ValueError):
         return LIBXML_DEFAULT_DEPTH + 1
-    if any(_is_depth_error(e) for e in parser.error_log):
+    if any(is_depth_error(e) for e in parser.error_log):
         return HUGE_DEPTH_CAP + 1
     if root is None:
         return LIBXML_DEFAULT_DEPTH + 1
@@ -639,10 +642,6 @@ def markup_depth(html: str) -> int:
 
 # libxml2's depth cap even with huge_tree (measured: parses stop at 2,048 levels).
 HUGE_DEPTH_CAP = 2048
-
-
-def _is_depth_error(entry: "etree._LogEntry") -> bool:
-    return "depth" in entry.message.lower() and "excessive" in entry.message.lower()
 
 
 def _depth_text(depth: int) -> str:

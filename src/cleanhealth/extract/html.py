@@ -56,9 +56,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import trafilatura
 from bs4 import BeautifulSoup
-import lxml.html
 from lxml import etree
-from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
 from ..config import threshold as config_threshold
 from ..document import (
@@ -71,10 +69,11 @@ from ..document import (
     Document,
     domain_of,
 )
+from ..htmltree import parse_html, parsed_tree
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
-from .markup import (SILENT_TAGS, Cut, chrome_reason, drop_boxes, load_vocabulary, prune_chrome, strip_code,
-                     visible_text)
+from .markup import (SILENT_TAGS, Cut, chrome_reason, drop_boxes, fold_spaces, load_vocabulary, prune_chrome,
+                     strip_code, visible_text)
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN, HOUSE_REASONS, speaks_as_site
 
@@ -277,7 +276,7 @@ def _classify(text: str, *, heading: bool = False, lexicon: Lexicon | None = Non
             return reason
     if words > MAX_CUT_WORDS:
         return None
-    line, strong, _ = lexicon.match(norm, trimmed, words)
+    line, strong = lexicon.decisive(norm, trimmed, words)  # the phrase reasons are not used here
     if line and not phrases_only and (not heading or line in HEADING_LINE_REASONS):
         return line
     if strong and not heading:
@@ -317,7 +316,7 @@ class HtmlExtractor:
         self.vocabulary = load_vocabulary()
 
     def extract(self, doc: Document, stage: "Stage") -> Document:
-        tree = _parse(doc.raw)
+        tree = parsed_tree(doc.raw)  # the reader's parse of this page, or a new one
         if tree is None:
             doc.blocks = self._filter(doc, stage, list(_soup_blocks(BeautifulSoup(doc.raw, "html.parser"))))
             doc.add_flag("extractor_fallback")
@@ -986,38 +985,9 @@ def _inside(el: etree._Element, container: etree._Element) -> bool:
 
 
 # -- helpers ------------------------------------------------------------------------------
-# lxml.html's parser picks each element's class with a Python callback (form, input,
-# label ... classes), called every time an element is touched from Python: about a tenth
-# of the page's CPU time went there. trafilatura needs lxml.html elements (HtmlMixin:
-# text_content, drop_tag), not the form classes, so every element gets HtmlElement by a
-# lookup done in C. Same parser options as trafilatura's own load_html.
-_FAST_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
-                                    remove_comments=True, remove_pis=True)
-_FAST_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity))
-
-
 def _parse(raw: str) -> etree._Element | None:
-    """The page as an lxml.html tree, as trafilatura.utils.load_html parses it, with the fast lookup."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        html = decode_file(raw)
-        beginning = html[:50].lower()
-        dubious = is_dubious_html(beginning)
-        html = repair_faulty_html(html, beginning)
-        try:
-            tree = lxml.html.fromstring(html, parser=_FAST_PARSER)
-        except ValueError:  # "Unicode strings with encoding declaration are not supported."
-            tree = lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_FAST_PARSER)
-        if tree is None or len(tree) < 1:
-            tree = lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_FAST_PARSER)
-        if tree is not None and dubious and len(tree) < 2:
-            return None  # not HTML at all (trafilatura's own rejection test)
-        return tree
-    except Exception:  # lxml refuses some inputs outright; the soup path takes them
-        return None
+    """The page as an lxml.html tree (htmltree.parse_html), parsed anew."""
+    return parse_html(raw)[0]
 
 
 def _fold(text: str) -> str:
@@ -1090,7 +1060,7 @@ _SPACED_TAGS = frozenset({"head", "p", "list", "item", "quote", "lb", "table", "
 
 
 def _text_of(el: etree._Element) -> str:
-    return _SPACE.sub(" ", _spaced_text(el)).strip()
+    return fold_spaces(_spaced_text(el))
 
 
 def _spaced(el: etree._Element) -> str:
@@ -1265,7 +1235,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
     hard = True  # a block boundary other than a link's since the last line was yielded
     link_opened = False  # the current line started at a link's opening tag
     previous_link = False  # the last line yielded was one link's whole text
-    space_sub = _SPACE.sub
+    fold = fold_spaces
     block_tags = BLOCK_TAGS
     silent = SILENT_TAGS
     # Explicit stack of (element, entering?, context) to survive deep trees.
@@ -1287,7 +1257,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
                 ctx = "nav"
             if tag in block_tags:
                 if line:
-                    text = space_sub(" ", "".join(line)).strip()
+                    text = fold("".join(line))
                     line.clear()
                     if text:
                         yield text, line_context, not hard and not previous_link
@@ -1305,7 +1275,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
         else:
             if tag in block_tags:
                 if line:
-                    text = space_sub(" ", "".join(line)).strip()
+                    text = fold("".join(line))
                     line.clear()
                     if text:
                         whole_link = link_opened and tag == "a"
@@ -1319,6 +1289,6 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
                     line_context = context
                 line.append(el.tail)
     if line:
-        text = space_sub(" ", "".join(line)).strip()
+        text = fold("".join(line))
         if text:
             yield text, line_context, not hard

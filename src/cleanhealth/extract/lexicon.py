@@ -88,6 +88,56 @@ class Lexicon:
     def _full_plan(self) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None], ...]:
         return tuple((rp, rp.anchors) for rp in self.reasons)
 
+    def _line(self, trimmed: str, words: int) -> str | None:
+        """The reason of the whole-segment (`line`) pattern `trimmed` matches, if any."""
+        if self.line_all is None or self.max_words is None:
+            return None
+        # a segment longer than any bounded interface string can only match the
+        # unbounded patterns ('a b c d e f'): same first match, far fewer branches
+        lines = self.line_all if len(trimmed) <= self.line_bounded_max else self.line_unbounded
+        m = lines.fullmatch(trimmed) if lines is not None else None
+        if not m:
+            return None
+        line = _which(m)
+        return None if line and words > self.max_words[line] else line
+
+    @cached_property
+    def _strong_plan(self) -> tuple[tuple[ReasonPatterns, tuple[str, ...] | None, bool], ...]:
+        """(reason, anchors, needs a digit) for each reason with strong patterns; the
+        anchors are the strong pattern's own (see _prefilter): fewer than its phrase's."""
+        return tuple((rp, *_prefilter(rp.strong)) for rp in self.reasons if rp.strong is not None)
+
+    def decisive(self, norm: str, trimmed: str, words: int) -> tuple[str | None, str | None]:
+        """`match(norm, trimmed, words)[:2]` without the phrase reasons: (line, strong).
+
+        The HTML extractor acts on these two only, and `match` spends most of its time
+        on the phrase searches of every reason. A strong pattern is part of its
+        reason's `phrase` (see load_lexicon), so a strong hit is a phrase hit: the
+        answer is the first reason, in `reasons` order, whose strong pattern matches,
+        under the same word limits and scan window as in `match`, prefiltered by the
+        strong pattern's anchors.
+        """
+        if words > self.longest or self.max_words is None:
+            return None, None
+        line = self._line(trimmed, words)
+        if line is not None and words <= LINE_ONLY_MAX_WORDS:
+            return line, None
+        norm = norm[:PHRASE_SCAN_CHARS]
+        digit: bool | None = None
+        for rp, anchors, anchor_digit in self._strong_plan:
+            if words > rp.max_words:
+                continue
+            if anchors is not None and not _holds_any(norm, anchors):
+                if not anchor_digit:
+                    continue
+                if digit is None:
+                    digit = _DIGIT.search(norm) is not None
+                if not digit:
+                    continue
+            if rp.strong.search(norm):  # type: ignore[union-attr]
+                return line, rp.reason
+        return line, None
+
     def match(self, norm: str, trimmed: str, words: int,
               tokens: list[str] | None = None) -> tuple[str | None, str | None, tuple[str, ...]]:
         """(line reason, strong reason, phrase reasons) of a normalised segment.
@@ -95,17 +145,8 @@ class Lexicon:
         `tokens` (\\w+ runs of `norm`, if the caller has them) only saves work."""
         if words > self.longest or self.max_words is None:
             return None, None, ()
-        mw = self.max_words
-        line = strong = None
-        if self.line_all is not None:
-            # a segment longer than any bounded interface string can only match the
-            # unbounded patterns ('a b c d e f'): same first match, far fewer branches
-            lines = self.line_all if len(trimmed) <= self.line_bounded_max else self.line_unbounded
-            m = lines.fullmatch(trimmed) if lines is not None else None
-            if m:
-                line = _which(m)
-                if line and words > mw[line]:
-                    line = None
+        strong = None
+        line = self._line(trimmed, words)
         if line is not None and words <= LINE_ONLY_MAX_WORDS:
             # 'Home', 'Privacy Policy': the whole segment is an interface string; its
             # phrase hits would repeat the line reason, so the searches are skipped.
@@ -150,6 +191,14 @@ class Lexicon:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether any needle is a substring of text (a loop: cheaper than any() on a genexpr)."""
+    for needle in needles:
+        if needle in text:
+            return True
+    return False
 _WORD = re.compile(r"\w+")
 # Anchors that are common words select nothing; they are avoided when a branch has others.
 _COMMON = frozenset({"a", "an", "the", "to", "of", "in", "on", "by", "for", "and", "or", "is", "are", "be",
