@@ -535,3 +535,17 @@ def test_forum_user_details_and_signatures_are_author_boxes() -> None:
     text = tree.text_content()
     assert "Reaction score" not in text and "Chronic migraine" not in text
     assert "NIH sent invites today." in text and "A long story the site wrapped" in text
+
+
+def test_chrome_reason_cache_tells_apart_every_attribute_it_reads() -> None:
+    """The answer cache is keyed on each attribute _chrome_reason reads: an element named
+    only by data-testid is not answered from a plain twin asked about before it."""
+    from cleanhealth.extract.markup import REASON_ATTRIBUTES, chrome_reason, load_vocabulary
+
+    vocab = load_vocabulary()
+    for attr in ("data-testid", "data-component"):
+        assert attr in REASON_ATTRIBUTES
+        plain = lxml_html.fromstring("<div class='css-1h9tl7k'>x</div>")
+        named = lxml_html.fromstring(f"<div class='css-1h9tl7k' {attr}='newsletter-inline'>x</div>")
+        assert chrome_reason(plain, vocab) is None
+        assert chrome_reason(named, vocab) == ("newsletter", "data:newsletter")

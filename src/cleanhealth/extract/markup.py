@@ -141,7 +141,7 @@ def chrome_reason(el: etree._Element, vocab: Vocabulary) -> tuple[str, str] | No
     # walks' cost, at ~200,000 calls per 150 pages
     get = attrib.get
     key = (id(vocab), tag, get("hidden"), get("aria-hidden"), get("style"), get("role"), get("id"),
-           get("class"), get("aria-label"))
+           get("class"), get("aria-label"), get("data-testid"), get("data-component"))
     try:
         return _REASON_CACHE[key]
     except KeyError:
