@@ -256,23 +256,21 @@ def _link_block(el: etree._Element) -> bool:
         return True
     if el.tag != "table":
         return False
-    rows = _items(el)
+    rows = _rows(el)
     items = [t for row in rows if (t := visible_text(row))]
     whole_links = sum(1 for row in rows if _one_link(row))
     return len(items) >= LINK_BLOCK_MIN_LINKS and whole_links >= LINK_ITEMS_MIN_SHARE * len(items)
 
 
-def _items(el: etree._Element) -> list[etree._Element]:
-    """The items of a list (its <li>) or the rows of a table (not of tables inside it)."""
-    if el.tag == "table":
-        return [row for row in el.iter("tr") if _owner_table(row) is el]
-    return [li for li in el if li.tag == "li"]
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The rows of a table (not those of tables nested in its cells)."""
+    return [row for row in table.iter("tr") if _owner_table(row) is table]
 
 
-def _one_link(item: etree._Element) -> bool:
-    """The item's text is one link's text: a menu entry."""
-    links = list(item.iter("a"))
-    return len(links) == 1 and visible_text(links[0]) == visible_text(item) != ""
+def _one_link(row: etree._Element) -> bool:
+    """The row's text is one link's text: a menu entry."""
+    links = list(row.iter("a"))
+    return len(links) == 1 and visible_text(links[0]) == visible_text(row) != ""
 
 
 def _owner_table(el: etree._Element) -> etree._Element | None:
@@ -292,7 +290,7 @@ def unwrap_layout_tables(root: etree._Element) -> int:
     data tables do not."""
     count = 0
     for table in list(root.iter("table")):
-        rows = _items(table)
+        rows = _rows(table)
         cells = [c for row in rows for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
         if not any(next(c.iter(*LAYOUT_CELL_TAGS), None) is not None for c in cells):
             continue
