@@ -549,3 +549,15 @@ def test_chrome_reason_cache_tells_apart_every_attribute_it_reads() -> None:
         named = lxml_html.fromstring(f"<div class='css-1h9tl7k' {attr}='newsletter-inline'>x</div>")
         assert chrome_reason(plain, vocab) is None
         assert chrome_reason(named, vocab) == ("newsletter", "data:newsletter")
+
+
+def test_links_in_an_aside_are_related_links_and_its_prose_stays_markup() -> None:
+    """An aside is cut as `markup`; a whole link in it leads to another page of the site
+    (related_links), its other text keeps the generic reason."""
+    aside = ("<aside><h3>Popular guides</h3><p>Hand-picked by our editors.</p><ul>"
+             "<li><a href='/pillows'>Best Pillows for Neck Pain</a></li>"
+             "<li><a href='/side'>Best Mattress for Side Sleepers</a></li></ul></aside>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + "</main>" + aside))
+    assert reasons_for(doc, "Best Pillows for Neck Pain") == ["related_links"]
+    assert reasons_for(doc, "Best Mattress for Side Sleepers") == ["related_links"]
+    assert reasons_for(doc, "Hand-picked by our editors.") == ["markup"]

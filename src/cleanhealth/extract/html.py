@@ -52,7 +52,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 import trafilatura
 from bs4 import BeautifulSoup
@@ -749,25 +749,27 @@ class HtmlExtractor:
         already = {_key(r.text) for r in doc.removed}
         lines = []
         joined_ok = False  # the line before was recorded too (a kept line breaks the run)
-        for line, context, joined in _text_lines(tree, self.vocabulary, hidden=True):
-            key = _key(line)
+        for line in _text_lines(tree, self.vocabulary, hidden=True):
+            key = _key(line.text)
             if key and key not in kept and key not in already:
-                lines.append((line, context, joined and joined_ok))
+                lines.append(line._replace(joined=line.joined and joined_ok))
                 already.add(key)
                 joined_ok = True
             else:
                 joined_ok = False
         self._record_lines(doc, stage, lines, None)
 
-    def _record_lines(self, doc: Document, stage: "Stage", lines, fallback: str | None) -> None:
-        """Record (line, context, joined) lines, each piece with its most specific reason.
+    def _record_lines(self, doc: Document, stage: "Stage", lines: Iterable[Line], fallback: str | None) -> None:
+        """Record lines, each piece with its most specific reason.
 
         A line with separators or several sentences is judged piece by piece ('By X ·
         Reviewed by Y · Updated Z'); adjacent pieces with the same reason, and lines that
-        only links split (`joined`), are one row again, as the page showed them."""
+        only links split (`joined`), are one row again, as the page showed them. A whole
+        link in a box cut only as `markup` (an aside) leads to another page of the site:
+        `related_links` ('Popular guides' → 'Best Pillows for Neck Pain')."""
         section: str | None = None  # the reason of the last short line that had one ('Related topics')
         rows: list[list[str]] = []  # [text, reason]
-        for line, context, joined in lines:
+        for line, context, joined, link in lines:
             parts = [line]
             reason = self._line_reason(line, context, section)
             if SEPARATOR.search(line) or SENTENCE_END.search(line):
@@ -779,6 +781,8 @@ class HtmlExtractor:
                     section = own
                 nested = context if context and context != fallback else None
                 final = own or nested or section or fallback or _weak_reason(part)
+                if final == "markup" and link:
+                    final = "related_links"
                 start = line.find(part, at)
                 if start < 0:  # cannot happen (parts are pieces of line); keep the piece alone
                     rows.append([part.strip(), final])
@@ -1215,7 +1219,16 @@ def _soup_blocks(soup: BeautifulSoup) -> Iterator[Block]:
             yield Block(text, KIND_PARAGRAPH)
 
 
-def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[tuple[str, str | None, bool]]:
+class Line(NamedTuple):
+    """A line of the page's visible text, as the audit reads it (see _text_lines)."""
+
+    text: str
+    context: str | None  # chrome reason of the nearest enclosing element that names one
+    joined: bool  # only link boundaries separate it from the line before
+    link: bool  # the whole line is one link's text
+
+
+def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[Line]:
     """The page's visible text as lines broken at block elements, each with the chrome
     reason of the nearest enclosing element whose markup names one (or None), and
     whether only link boundaries separate it from the line before (`joined`).
@@ -1260,7 +1273,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
                     text = fold("".join(line))
                     line.clear()
                     if text:
-                        yield text, line_context, not hard and not previous_link
+                        yield Line(text, line_context, not hard and not previous_link, False)
                         hard, previous_link = False, False
                 link_opened = tag == "a"
                 if tag != "a":
@@ -1279,7 +1292,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
                     line.clear()
                     if text:
                         whole_link = link_opened and tag == "a"
-                        yield text, line_context, not hard and not (whole_link and previous_link)
+                        yield Line(text, line_context, not hard and not (whole_link and previous_link), whole_link)
                         hard, previous_link = False, whole_link
                 link_opened = False
                 if tag != "a":
@@ -1291,4 +1304,4 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[t
     if line:
         text = fold("".join(line))
         if text:
-            yield text, line_context, not hard
+            yield Line(text, line_context, not hard, False)
