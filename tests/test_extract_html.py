@@ -462,6 +462,11 @@ def test_removed_rows_are_whole_lines_as_the_page_shows_them() -> None:
     assert rows["Copyright © 2025 The Ledger Media Company. All Rights Reserved."] == "footer"
     assert {t: rows.get(t) for t in ("Home", "News", "Contact")} == {"Home": "nav", "News": "nav", "Contact": "nav"}
     assert "Jane Doe" not in doc.text and "Rights Reserved" not in doc.text
+    # text before a link joins the line before it too (only two whole links never join)
+    linked = ("<div class='story__byline'><a href='/staff/jane-doe/'>Jane Doe</a> Health Reporter "
+              "<a href='/staff/jane-doe/bio'>Profile</a></div>")
+    doc = run(page("<main><h1>Heel pain</h1>" + linked + ARTICLE + "</main>"))
+    assert {r.text: r.reason for r in doc.removed}["Jane Doe Health Reporter Profile"] == "byline"
 
 
 def test_layout_tables_become_blocks_and_their_sidebar_menu_goes() -> None:

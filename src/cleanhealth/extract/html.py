@@ -1273,7 +1273,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
                     text = fold("".join(line))
                     line.clear()
                     if text:
-                        yield Line(text, line_context, not hard and not previous_link, False)
+                        yield Line(text, line_context, not hard, False)  # not a whole link: joins
                         hard, previous_link = False, False
                 link_opened = tag == "a"
                 if tag != "a":
