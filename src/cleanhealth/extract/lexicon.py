@@ -162,18 +162,9 @@ class Lexicon:
                 continue
             if anchors is not None:
                 if tokset is not None:
-                    found = not rp.anchor_words.isdisjoint(tokset)
-                    if not found:
-                        for a in rp.anchor_rest:
-                            if a in norm:
-                                found = True
-                                break
+                    found = not rp.anchor_words.isdisjoint(tokset) or _holds_any(norm, rp.anchor_rest)
                 else:
-                    found = False
-                    for a in anchors:
-                        if a in norm:
-                            found = True
-                            break
+                    found = _holds_any(norm, anchors)
                 if not found:  # no anchor: the pattern cannot match (the costly scan is skipped)
                     if not rp.anchor_digit:
                         continue
@@ -192,6 +183,11 @@ class Lexicon:
 
 _DIGIT = re.compile(r"\d")
 
+_WORD = re.compile(r"\w+")
+# Anchors that are common words select nothing; they are avoided when a branch has others.
+_COMMON = frozenset({"a", "an", "the", "to", "of", "in", "on", "by", "for", "and", "or", "is", "are", "be",
+                     "we", "you", "your", "our", "us", "it", "this", "that", "with", "from", "at", "as"})
+
 
 def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
     """Whether any needle is a substring of text (a loop: cheaper than any() on a genexpr)."""
@@ -199,10 +195,6 @@ def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
         if needle in text:
             return True
     return False
-_WORD = re.compile(r"\w+")
-# Anchors that are common words select nothing; they are avoided when a branch has others.
-_COMMON = frozenset({"a", "an", "the", "to", "of", "in", "on", "by", "for", "and", "or", "is", "are", "be",
-                     "we", "you", "your", "our", "us", "it", "this", "that", "with", "from", "at", "as"})
 
 
 def _is_digit_class(op: object, av: object) -> bool:

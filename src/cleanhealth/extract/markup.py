@@ -256,10 +256,9 @@ def _link_block(el: etree._Element) -> bool:
         return True
     if el.tag != "table":
         return False
-    rows = _rows(el)
-    items = [t for row in rows if (t := visible_text(row))]
-    whole_links = sum(1 for row in rows if _one_link(row))
-    return len(items) >= LINK_BLOCK_MIN_LINKS and whole_links >= LINK_ITEMS_MIN_SHARE * len(items)
+    rows = [(row, t) for row in _rows(el) if (t := visible_text(row))]
+    whole_links = sum(1 for row, t in rows if _one_link(row, t))
+    return len(rows) >= LINK_BLOCK_MIN_LINKS and whole_links >= LINK_ITEMS_MIN_SHARE * len(rows)
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
@@ -267,10 +266,10 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return [row for row in table.iter("tr") if _owner_table(row) is table]
 
 
-def _one_link(row: etree._Element) -> bool:
-    """The row's text is one link's text: a menu entry."""
+def _one_link(row: etree._Element, text: str) -> bool:
+    """The row (showing `text`, not empty) is one link's text: a menu entry."""
     links = list(row.iter("a"))
-    return len(links) == 1 and visible_text(links[0]) == visible_text(row) != ""
+    return len(links) == 1 and visible_text(links[0]) == text
 
 
 def _owner_table(el: etree._Element) -> etree._Element | None:

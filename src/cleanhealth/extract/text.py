@@ -604,7 +604,8 @@ def _keep_some_prose(d: _Decision) -> None:
 
 def speaks_as_site(words: list[str]) -> bool:
     """The site speaking of itself: HOUSE_VOICE words are at least HOUSE_VOICE_MIN and
-    HOUSE_VOICE_SHARE of the (lower-cased) words."""
+    HOUSE_VOICE_SHARE of the (lower-cased) words. Shared by the text-dump cleaner
+    (_extend_house_statements) and the HTML filter."""
     voice = sum(1 for t in words if t in HOUSE_VOICE)
     return voice >= HOUSE_VOICE_MIN and voice / max(len(words), 1) >= HOUSE_VOICE_SHARE
 
@@ -622,9 +623,7 @@ def _extend_house_statements(d: _Decision) -> None:
     for k in range(1, n):
         if not d.keep[k] or d.keep[k - 1] or d.reason[k - 1] not in HOUSE_REASONS:
             continue
-        info = infos[k]
-        voice = sum(1 for t in info.tokens if t in HOUSE_VOICE)
-        if voice >= HOUSE_VOICE_MIN and voice / max(info.words, 1) >= HOUSE_VOICE_SHARE:
+        if speaks_as_site(infos[k].tokens):  # tokens: the segment's words (info.words of them)
             d.keep[k] = False
             d.reason[k] = d.reason[k - 1]
 
