@@ -156,7 +156,8 @@ def test_spam_run_inside_prose_is_cut() -> None:
             "and it is treatable with talking therapy, medication or both together.")
     doc = run(page("<main><h1>Depression</h1><p>" + para + "</p>" + ARTICLE + "</main>"))
     assert "澳门" not in doc.text and "it is treatable with talking therapy" in doc.text
-    assert "spam_injection" in reasons_for(doc, "澳门威尼斯人娱乐场官方网站")
+    assert reasons_for(doc, "澳门威尼斯人娱乐场官方网站") == ["spam_injection"]
+    assert reasons_for(doc, "it is treatable") == []  # the kept sentence is not recorded as removed
 
 
 def test_spam_link_slipped_into_a_sentence_goes_alone_but_a_carrier_sentence_goes_whole() -> None:
@@ -566,3 +567,20 @@ def test_links_in_an_aside_are_related_links_and_its_prose_stays_markup() -> Non
     assert reasons_for(doc, "Best Pillows for Neck Pain") == ["related_links"]
     assert reasons_for(doc, "Best Mattress for Side Sleepers") == ["related_links"]
     assert reasons_for(doc, "Hand-picked by our editors.") == ["markup"]
+
+
+def test_a_call_to_action_sentence_goes_alone_from_a_paragraph_of_prose() -> None:
+    """A phone call to action appended to a paragraph of prose is cut as its own
+    sentence (`cta`) and the prose stays; a paragraph whose other sentences are a short
+    tagline ('Don't let knee pain slow you down.') still goes whole."""
+    prose = ("<p>Stretching the calf every morning and wearing cushioned shoes can settle most heel pain "
+             "within a few months, without injections or surgery. Call 918-555-0142 to visit us at Stride Clinic.</p>")
+    tagline = ("<p>Don't let heel pain slow you down. Our foot specialists offer same-week visits. "
+               "Call (813) 555-0199 or request an appointment online.</p>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + prose + tagline + "</main>"))
+    assert "wearing cushioned shoes can settle most heel pain within a few months, without injections or surgery." \
+        in doc.text
+    assert "918-555-0142" not in doc.text
+    assert reasons_for(doc, "Call 918-555-0142 to visit us at Stride Clinic.") == ["cta"]
+    assert "slow you down" not in doc.text and "same-week" not in doc.text
+    assert reasons_for(doc, "Our foot specialists offer same-week visits.") == ["cta"]

@@ -175,6 +175,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+[—–-]\s+(?=[A-Z])")
 # A byline piece that a linked name completes ('Written by' <a>Jane Doe</a>).
 BYLINE_OPENER = re.compile(r"(?i)\bby:?$")
+# A paragraph that a phrase rule cut whole keeps its other sentences when they hold at
+# least this many words ('Good habits protect your gums. Call 555-0100 to book.').
+SPLIT_MIN_CONTENT_WORDS = 15
+SPLIT_REASONS = frozenset({"cta"})
 # Sentence ends inside a paragraph (not after initials or 'Dr.').
 # Nor after a dotted lower-case abbreviation ('6:30 a.m. CT', 'e.g. Ibuprofen').
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])(?<!\b[A-Z]\.\s)(?<!\bDr\.\s)(?<!\bSt\.\s)(?<![a-z]\.[a-z]\.\s)")
@@ -308,6 +312,7 @@ class HtmlExtractor:
     own_retry = True
     comment_sections = True
     edge_cards = True
+    split_sentences = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -390,14 +395,15 @@ class HtmlExtractor:
             blocks = rescue_lists(tree, blocks, elements) + comments
         if self.comment_sections and not forum:
             blocks = self._cut_comment_sections(doc, stage, blocks)
-        blocks = self._filter(doc, stage, blocks, links=lambda: _link_texts(source))
+        shortened: set[str] = set()  # keys of blocks the filter cut pieces from
+        blocks = self._filter(doc, stage, blocks, links=lambda: _link_texts(source), shortened=shortened)
         if self.context_filter:
             blocks = self._context_filter(doc, stage, elements, blocks)
         if self.trim_edges:
             blocks = self._trim_edges(doc, stage, blocks, source)
         blocks = self._title(doc, blocks)
         doc.blocks = blocks
-        self._audit(doc, stage, tree, blocks)
+        self._audit(doc, stage, tree, blocks, shortened)
         return doc
 
     # -- steps --------------------------------------------------------------------------
@@ -515,10 +521,12 @@ class HtmlExtractor:
         return kept
 
     def _filter(self, doc: Document, stage: "Stage", blocks: list[Block],
-                links: "Callable[[], list[str]] | None" = None) -> list[Block]:
+                links: "Callable[[], list[str]] | None" = None, shortened: set[str] | None = None) -> list[Block]:
         """Cut health leftovers and lexicon boilerplate from the kept blocks.
 
-        `links` gives the page's link texts (read only when a spam phrase needs them)."""
+        `links` gives the page's link texts (read only when a spam phrase needs them).
+        The key of every block the filter cuts a piece from is added to `shortened`: its
+        pieces are recorded here, so the audit must not record the whole line again."""
         kept: list[Block] = []
         if not self.filter_blocks:
             return blocks
@@ -538,6 +546,13 @@ class HtmlExtractor:
                 # heading: a review's 'How we tested' section is the article's (wcxb gold)
                 reason = previous
             previous = reason if block.kind == KIND_PARAGRAPH else None
+            if reason in SPLIT_REASONS and self.split_sentences:
+                content = self._content_sentences(doc, stage, block)
+                if content:
+                    if shortened is not None:
+                        shortened.add(_key(block.text))
+                    block.text = content
+                    reason = None
             if reason:
                 stage.remove(doc, block.text, reason)
                 continue
@@ -547,6 +562,8 @@ class HtmlExtractor:
                     stage.remove(doc, piece, piece_reason)
                 continue
             text = self._cut_spam(doc, stage, block.text, links)
+            if text != block.text and shortened is not None:
+                shortened.add(_key(block.text))
             if text:
                 block.text = text
                 kept.append(block)
@@ -667,6 +684,23 @@ class HtmlExtractor:
                 return found[0] if len(visible_text(node)) <= CONTEXT_MAX_BOX_CHARS else None
         return None
 
+    def _content_sentences(self, doc: Document, stage: "Stage", block: Block) -> str | None:
+        """A paragraph a phrase rule cut as a whole but that also holds content: its
+        boilerplate sentences are cut one by one and the rest is returned."""
+        if block.kind != KIND_PARAGRAPH:
+            return None
+        sentences = [s.strip() for s in SENTENCE_END.split(block.text) if s.strip()]
+        if len(sentences) < 2:
+            return None
+        reasons = [classify_segment(s) for s in sentences]
+        content = [s for s, r in zip(sentences, reasons) if r is None]
+        if not content or sum(len(s.split()) for s in content) < SPLIT_MIN_CONTENT_WORDS:
+            return None
+        for sentence, reason in zip(sentences, reasons):
+            if reason:
+                stage.remove(doc, sentence, reason)
+        return " ".join(content)
+
     def _boilerplate_sentences(self, block: Block) -> list[tuple[str, str]] | None:
         """A short paragraph made only of boilerplate sentences ('Author: X. Reviewed by Y.
         Last reviewed May 2024.'): each sentence with its reason, or None if any is content."""
@@ -743,10 +777,12 @@ class HtmlExtractor:
             return
         self._record_lines(doc, stage, _text_lines(cut.element, self.vocabulary, hidden=True), cut.reason)
 
-    def _audit(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block]) -> None:
-        """Record what the page showed but the output does not hold, with a reason."""
+    def _audit(self, doc: Document, stage: "Stage", tree: etree._Element, blocks: list[Block],
+               shortened: Iterable[str] = ()) -> None:
+        """Record what the page showed but the output does not hold, with a reason.
+        Lines the filter kept in part (`shortened` keys) are accounted for already."""
         kept = "|".join(_key(b.text) for b in blocks)
-        already = {_key(r.text) for r in doc.removed}
+        already = {_key(r.text) for r in doc.removed} | set(shortened)
         lines = []
         joined_ok = False  # the line before was recorded too (a kept line breaks the run)
         for line in _text_lines(tree, self.vocabulary, hidden=True):
