@@ -584,3 +584,17 @@ def test_a_call_to_action_sentence_goes_alone_from_a_paragraph_of_prose() -> Non
     assert reasons_for(doc, "Call 918-555-0142 to visit us at Stride Clinic.") == ["cta"]
     assert "slow you down" not in doc.text and "same-week" not in doc.text
     assert reasons_for(doc, "Our foot specialists offer same-week visits.") == ["cta"]
+
+
+def test_a_formatted_run_opening_a_line_keeps_its_space() -> None:
+    """Loose text broken by <br>: trafilatura makes each piece a paragraph and trims the
+    space after a bold run that opens one ('notthe right'); the page's own text puts it
+    back, and a bold drop cap ('<b>I</b>f') still joins its word."""
+    faq = ("<div>Online therapy may be right for you if you want to talk to someone from home, at a time "
+           "that suits you, about stress, anxiety, grief or a change in your life.<br><br> It is "
+           "<b>not</b> the right choice if you are in an urgent crisis or an emergency situation.<br><br>"
+           "<b>I</b>f you are unsure, ask your doctor first.</div>")
+    doc = run(page("<main><h1>Heel pain</h1>" + ARTICLE + faq + "</main>"))
+    assert "not the right choice if you are in an urgent crisis" in doc.text
+    assert "notthe" not in doc.text
+    assert "If you are unsure, ask your doctor first." in doc.text

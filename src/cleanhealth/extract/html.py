@@ -432,8 +432,8 @@ class HtmlExtractor:
             return [], []
         if result is None or result.body is None:
             return [], []
-        comments = list(xml_blocks(result.commentsbody)) if result.commentsbody is not None else []
-        return list(xml_blocks(result.body)), comments
+        comments = list(xml_blocks(result.commentsbody, tree)) if result.commentsbody is not None else []
+        return list(xml_blocks(result.body, tree)), comments
 
     @staticmethod
     def _dedupe(doc: Document, stage: "Stage", blocks: list[Block]) -> list[Block]:
@@ -1096,6 +1096,8 @@ def _sentence_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
 # trafilatura's XML elements that end a line or a block: their text is joined to the
 # neighbours' with a space, or a list item 'Custom orthotics<p>Insoles moulded…' reads
 # 'orthoticsInsoles' ('<br>' alike). Inline elements (hi, ref, code) join as they are.
+# trafilatura's renditions of bold, italic, underline and code runs (see _lost_tail_space).
+TRIMMED_RUN_RENDS = frozenset({"#b", "#i", "#u", "#t"})
 _SPACED_TAGS = frozenset({"head", "p", "list", "item", "quote", "lb", "table", "row", "cell"})
 
 
@@ -1127,6 +1129,32 @@ def _spaced_text(el: etree._Element) -> str:
     return "".join(parts)
 
 
+def _restore_tail_spaces(main: etree._Element, page: etree._Element | None) -> None:
+    """Put back the space trafilatura trimmed after a formatted run that opens a block.
+
+    Where a page has loose text broken by <br> ('It is <b>not</b> the right choice'),
+    trafilatura makes each piece a paragraph and trims the tail of a formatting element
+    that opens one: `<p><hi rend="#b">not</hi>the right …` would read 'notthe right'.
+    The page's own text decides: the space goes back when the page has the two words
+    apart and never together (a bold drop cap, '<b>I</b>f you …', stays joined).
+    Only bold, italic, underline and code runs (not sub- or superscripts: 'H₂O')."""
+    page_text: str | None = None
+    for hi in main.iter("hi"):
+        tail, parent = hi.tail, hi.getparent()
+        if not tail or not tail[0].isalnum() or hi.get("rend") not in TRIMMED_RUN_RENDS or parent is None \
+                or (parent.text and parent.text.strip()) or parent.index(hi) != 0 or page is None:
+            continue
+        before = re.search(r"\w+$", "".join(hi.itertext()))
+        after = re.match(r"\w+", tail)
+        if before is None or after is None:
+            continue
+        if page_text is None:
+            body = page.find("body")
+            page_text = fold_spaces("".join((body if body is not None else page).itertext()))
+        if f"{before.group()} {after.group()}" in page_text and f"{before.group()}{after.group()}" not in page_text:
+            hi.tail = " " + tail
+
+
 def _bold_only(el: etree._Element) -> bool:
     """A paragraph whose whole text sits in one bold run: a heading in disguise."""
     children = list(el)
@@ -1154,10 +1182,12 @@ def _loose_text(cell: etree._Element) -> str:
     return _SPACE.sub(" ", "".join(parts)).strip()
 
 
-def xml_blocks(main: etree._Element) -> Iterator[Block]:
-    """trafilatura's XML body -> Blocks, keeping heading levels, list items and table rows."""
+def xml_blocks(main: etree._Element, page: etree._Element | None = None) -> Iterator[Block]:
+    """trafilatura's XML body -> Blocks, keeping heading levels, list items and table rows.
+    `page` is the tree trafilatura read (for the spaces it trimmed: _restore_tail_spaces)."""
     for lb in main.iter("lb"):
         lb.tail = " " + (lb.tail or "")
+    _restore_tail_spaces(main, page)
     if main.text and main.text.strip():
         yield Block(_SPACE.sub(" ", main.text).strip(), KIND_PARAGRAPH)
     # Loose text after a block element (trafilatura leaves a paragraph as the tail of the
