@@ -53,6 +53,11 @@ class BenchPage:
         return (self.folder / f"{self.page_id}.scrape.txt").read_text(encoding="utf-8", errors="replace")
 
     @property
+    def raw(self) -> bytes:
+        """The page's file as stored (gzip): what `cleanhealth run` would be given."""
+        return (self.folder / f"{self.page_id}.html.gz").read_bytes()
+
+    @property
     def html(self) -> str:
         data = gzip.decompress((self.folder / f"{self.page_id}.html.gz").read_bytes())
         return data.decode(self.encoding or "utf-8", errors="replace")
