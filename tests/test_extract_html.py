@@ -598,3 +598,22 @@ def test_a_formatted_run_opening_a_line_keeps_its_space() -> None:
     assert "not the right choice if you are in an urgent crisis" in doc.text
     assert "notthe" not in doc.text
     assert "If you are unsure, ask your doctor first." in doc.text
+
+
+def test_interface_strings_inside_a_post_are_cut_and_the_post_stays() -> None:
+    """Forum software glues its controls into the posts' text: each goes with its
+    reason (data/html_leftovers.toml `inline`), and the words around it stay."""
+    posts = ("<p>Advertisement - Members don’t see this ad I heard that the clinic has already sent out "
+             "appointment letters for the new heel pain service, so I figured we should start a thread for "
+             "everyone who is waiting to be seen this month.</p>"
+             "<p>pnomes said: That's amazing, congratulations on getting a place! Click to expand... Thanks! I was "
+             "surprised there were in person options for the foot assessment and the stretching class. "
+             "Last edited: Jul 25, 2024</p>")
+    doc = run(page("<main><h1>Heel pain</h1>" + posts + ARTICLE + "</main>"))
+    assert "I heard that the clinic has already sent out appointment letters" in doc.text
+    assert "congratulations on getting a place! Thanks! I was surprised" in doc.text
+    for gone, reason in (("Advertisement - Members don’t see this ad", "ad"), ("Click to expand...", "other"),
+                         ("Last edited: Jul 25, 2024", "date_stamp")):
+        assert gone not in doc.text
+        assert reasons_for(doc, gone) == [reason]
+    assert reasons_for(doc, "I heard that") == []  # the post is not recorded as removed

@@ -224,20 +224,24 @@ class Leftovers:
     line: tuple[tuple[str, re.Pattern[str]], ...]
     strong: tuple[tuple[str, re.Pattern[str]], ...]
     max_words: dict[str, int]
+    # interface strings cut from inside kept blocks, wherever they sit ('Click to expand...')
+    inline: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 @cache
 def load_leftovers() -> Leftovers:
     data = tomllib.loads(resources.files("cleanhealth").joinpath("data", "html_leftovers.toml").read_text("utf-8"))
-    line, strong, max_words = [], [], {}
+    line, strong, inline, max_words = [], [], [], {}
     for reason, spec in data.items():
         check_reason(reason)
         max_words[reason] = int(spec.get("max_words", 30))
+        if spec.get("inline"):
+            inline.append((reason, re.compile("|".join(f"(?:{p})" for p in spec["inline"]), re.I)))
         if spec.get("line"):
             line.append((reason, re.compile("(?:" + "|".join(f"(?:{p})" for p in spec["line"]) + ")")))
         if spec.get("strong"):
             strong.append((reason, re.compile("|".join(f"(?:{p})" for p in spec["strong"]))))
-    return Leftovers(tuple(line), tuple(strong), max_words)
+    return Leftovers(tuple(line), tuple(strong), max_words, tuple(inline))
 
 
 def classify_segment(text: str, *, heading: bool = False, lexicon: Lexicon | None = None,
@@ -561,7 +565,7 @@ class HtmlExtractor:
                 for piece, piece_reason in pieces:
                     stage.remove(doc, piece, piece_reason)
                 continue
-            text = self._cut_spam(doc, stage, block.text, links)
+            text = self._cut_spam(doc, stage, self._cut_inline(doc, stage, block.text), links)
             if text != block.text and shortened is not None:
                 shortened.add(_key(block.text))
             if text:
@@ -716,6 +720,18 @@ class HtmlExtractor:
                 return None
             out.append((sentence.strip(), reason))
         return out
+
+    def _cut_inline(self, doc: Document, stage: "Stage", text: str) -> str:
+        """Cut the interface strings that sit inside kept text (the `inline` patterns of
+        data/html_leftovers.toml: a forum's 'Click to expand...' after a quote, an
+        'Advertisement - Members don't see this ad' slot at the top of a post), each
+        recorded with its reason; the text around them stays."""
+        for reason, pattern in self.leftovers.inline:
+            if pattern.search(text):
+                for m in pattern.finditer(text):
+                    stage.remove(doc, m.group().strip(), reason)
+                text = _SPACE.sub(" ", pattern.sub(" ", text)).strip()
+        return text
 
     def _cut_spam(self, doc: Document, stage: "Stage", text: str,
                   links: "Callable[[], list[str]] | None" = None) -> str:
