@@ -617,3 +617,20 @@ def test_interface_strings_inside_a_post_are_cut_and_the_post_stays() -> None:
         assert gone not in doc.text
         assert reasons_for(doc, gone) == [reason]
     assert reasons_for(doc, "I heard that") == []  # the post is not recorded as removed
+
+
+def test_a_list_announced_by_a_sentence_stays_even_when_each_item_is_a_link() -> None:
+    """'Meditation has been shown to help improve:' + a list whose items each link to a
+    study: the items end the sentence and stay. The same links under a menu label
+    ('Related topics:') are a link block and go."""
+    def linked(items: list[str]) -> str:
+        return "<ul>" + "".join(f"<li><a href='https://pubmed.example/{i}'>{t}</a></li>" for i, t in enumerate(items)) + "</ul>"
+
+    studies = ["Stress levels", "Mood", "Memory and focus", "Sleep", "Pain levels"]
+    topics = ["Plantar warts", "Bunions", "Flat feet", "Gout", "Achilles tendinitis"]
+    body = (ARTICLE + "<p>Regular calf stretching has been shown to help improve:</p>" + linked(studies)
+            + "<p>It also eases the pain of the first steps in the morning for most people who keep it up.</p>"
+            + "<div><p>Related topics:</p>" + linked(topics) + "</div>")
+    doc = run(page("<main><h1>Heel pain</h1>" + body + "</main>"))
+    assert [b.text for b in doc.blocks if b.kind == "list_item" and b.text in studies] == studies
+    assert not any(t in doc.text for t in topics)

@@ -974,6 +974,7 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
     container = _common_ancestor([elements[k] for k in anchors])
     inserts: dict[int, list[Block]] = {}
     list_cache: dict = {}
+    introduced: set[etree._Element] = set()  # lists a kept sentence ending in ':' opens
     previous = None
     # On an article (several paragraphs of prose kept) a list of cards is a teaser list
     # or a gallery; on a listing or shop page the cards are the content.
@@ -1002,8 +1003,14 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
             block = Block(text, KIND_HEADING, int(el.tag[1]))
         elif el.tag == "li":
             parent = el.getparent()
-            if parent is None or not _list_ok(parent, list_cache) or el.find(".//li") is not None \
-                    or (article and _is_card(el)):
+            if parent is not None and parent not in introduced and k > 0 and matched[k - 1] is not None \
+                    and blocks[matched[k - 1]].text.rstrip().endswith(":") and el.getprevious() is None:
+                # the kept sentence right before the list announces it ('Meditation has
+                # been shown to help improve:'): its items are the sentence's end, even
+                # when each is a link to a source or a single word
+                introduced.add(parent)
+            if parent is None or not (parent in introduced or _list_ok(parent, list_cache)) \
+                    or el.find(".//li") is not None or (article and _is_card(el)):
                 continue
             block = Block(text, KIND_LIST_ITEM)
         else:

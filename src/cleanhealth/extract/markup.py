@@ -37,6 +37,9 @@ MAX_LANDMARK_SHARE = 0.6
 # the text, and short items on average (menus, 'related' lists, tag clouds; not a
 # references list whose items are full citations).
 LINK_BLOCK_MIN_LINKS = 4
+# ... unless a sentence of at least this many words ending in ':' announces the list
+# (see announced_list; menu labels are a word or two: 'Related topics:', 'See also:').
+ANNOUNCE_MIN_WORDS = 5
 LINK_BLOCK_MIN_DENSITY = 0.85
 LINK_BLOCK_MAX_WORDS_PER_LINK = 6
 # An element holding at least this many paragraphs of at least this many words holds
@@ -261,6 +264,21 @@ def _link_block(el: etree._Element) -> bool:
     return len(rows) >= LINK_BLOCK_MIN_LINKS and whole_links >= LINK_ITEMS_MIN_SHARE * len(rows)
 
 
+def announced_list(el: etree._Element) -> bool:
+    """A list the sentence right before it announces ('Meditation has been shown to
+    help improve:'): its items end that sentence, even when each is a link to a
+    source. A menu's label is a short name ('Related topics:'), not a sentence."""
+    if el.tag not in ("ul", "ol"):
+        return False
+    before = el.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is None or (before.tail or "").strip():  # loose text between them: not 'right before'
+        return False
+    intro = visible_text(before)
+    return intro.endswith(":") and len(intro.split()) >= ANNOUNCE_MIN_WORDS
+
+
 def _rows(table: etree._Element) -> list[etree._Element]:
     """The rows of a table (not those of tables nested in its cells)."""
     return [row for row in table.iter("tr") if _owner_table(row) is table]
@@ -383,7 +401,7 @@ def prune_chrome(root: etree._Element, *, link_blocks: bool = True) -> list[Cut]
         found = None if el in protected else chrome_reason(el, vocab)
         if found is not None and not prunable(found[1], vocab):
             found = None
-        if found is None and link_blocks and el not in protected and _link_block(el):
+        if found is None and link_blocks and el not in protected and _link_block(el) and not announced_list(el):
             found = ("nav", "links")
         if found is not None:
             text = visible_text(el)
