@@ -634,3 +634,37 @@ def test_a_list_announced_by_a_sentence_stays_even_when_each_item_is_a_link() ->
     doc = run(page("<main><h1>Heel pain</h1>" + body + "</main>"))
     assert [b.text for b in doc.blocks if b.kind == "list_item" and b.text in studies] == studies
     assert not any(t in doc.text for t in topics)
+
+
+def test_short_posts_of_a_thread_trafilatura_dropped_come_back_in_order() -> None:
+    """A real XenForo thread (wcxb 0518): trafilatura keeps the long posts and drops the
+    short ones ('NIH - 7/18'); the posts share their markup, so the dropped ones go back
+    after the kept post before them."""
+    doc = run(bench_page("wcxb-dev", "0518"))
+    texts = [b.text for b in doc.blocks]
+    first = next(i for i, t in enumerate(texts) if "I heard that Cincinnati has already sent out" in t)
+    short = texts.index("NIH - 7/18")
+    reply = next(i for i, t in enumerate(texts) if "Thanks man! I was surprised" in t)
+    assert first < short < reply
+    assert "Full Member" not in doc.text and "Reaction score" not in doc.text  # author panes stay cut
+
+
+def test_rescue_posts_takes_the_posts_kind_only() -> None:
+    """rescue_posts on a small thread: the kind of element that holds two kept posts
+    gives back the third; comments and a menu of the same kind do not come back."""
+    from cleanhealth.document import Block
+    from cleanhealth.extract.html import rescue_posts
+
+    posts = ["My knee has clicked for weeks when I climb stairs, does anyone else get this?",
+             "Same here, physio helped me a lot with the clicking after about six weeks.",
+             "Thanks!",
+             "Mine went away on its own once I started cycling to work every day."]
+    comments = [f"Comment number {n} under the question, long enough to be matched." for n in range(1, 5)]
+    html = ("<html><body>" + "".join(f"<div class='post-body'>{p}</div>" for p in posts)
+            + "<div class='post-body'><a href='/a'>Knees</a> <a href='/b'>Hips</a> <a href='/c'>Backs</a></div>"
+            + "".join(f"<div class='comment-copy'>{c}</div>" for c in comments)
+            + "<div class='comment-copy'>A fifth comment, dropped.</div></body></html>")
+    tree = lxml_html.fromstring(html)
+    kept = [Block(posts[0]), Block(posts[1]), Block(posts[3])] + [Block(c) for c in comments]
+    out = [b.text for b in rescue_posts(tree, kept)]
+    assert out == [posts[0], posts[1], "Thanks!", posts[3]] + comments

@@ -35,7 +35,12 @@ The page is parsed once with lxml. Then:
    Comments') is cut with everything under it. Menu scraps and teaser cards (a
    list item whose headline links elsewhere) before the first or after the last
    paragraph of prose are cut too.
-5. The H1 is kept as the title block even when trafilatura dropped it.
+5. The H1 is kept as the title block even when trafilatura dropped it. Headings, list
+   items and table rows trafilatura dropped between kept blocks come back
+   (`rescue_lists`; a list that a kept sentence ending in ':' announces too, links or
+   not), and on thread pages so do the posts it dropped (`rescue_posts`: the other
+   elements of the tag and class that hold the kept posts; short replies like 'NIH -
+   7/18' are what trafilatura leaves out).
 6. Whatever else the page showed and the output does not hold is recorded in
    `removed` too (with the most specific reason the lexicon or the markup gives),
    so the audit trail covers trafilatura's own cuts. A removed row is a line as the
@@ -47,6 +52,8 @@ tree (so still without the chrome) produces the blocks.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -72,7 +79,8 @@ from ..document import (
 from ..htmltree import parse_html, parsed_tree
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
-from .markup import (SILENT_TAGS, Cut, chrome_reason, drop_boxes, fold_spaces, load_vocabulary, prune_chrome,
+from .markup import (SILENT_TAGS, Cut, attribute_tokens, chrome_reason, drop_boxes, fold_spaces, load_vocabulary,
+                     prune_chrome,
                      strip_code, visible_text)
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN, HOUSE_REASONS, speaks_as_site
@@ -145,6 +153,16 @@ PRECISION_PIECE_CHARS = 20
 # Reader comments trafilatura found are cut unless they are at least this share of the
 # article's length (then they are more likely the article's second half, or the thread).
 COMMENTS_KEEP_RATIO = 0.5
+# A thread's posts (see rescue_posts): elements of one tag and class of which at least
+# this many, and this share, hold kept text (of at least this many letters and digits).
+POST_MIN_KEPT = 2
+# ... not comments: on a Q&A page the answers are the thread, the comments under them
+# are not (the wcxb gold leaves them out)
+POST_EXCLUDED_TOKENS = frozenset({"comment", "comments"})
+POST_MIN_KEPT_SHARE = 0.3
+POST_MIN_CHARS = 20
+# ... a long post counts as kept when its first or last this many are (see _held).
+POST_PROBE_CHARS = 30
 # Rescued lists: at least this many items, this many words per item on average, and at
 # most this share of their text in links (a menu is all links, a symptom list none).
 RESCUE_MIN_ITEMS = 2
@@ -317,6 +335,7 @@ class HtmlExtractor:
     comment_sections = True
     edge_cards = True
     split_sentences = True
+    rescue_posts = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -397,6 +416,8 @@ class HtmlExtractor:
         if "extractor_fallback" not in doc.flags:
             # the article region is read off the main blocks only, not a thread below it
             blocks = rescue_lists(tree, blocks, elements) + comments
+            if forum and self.rescue_posts:
+                blocks = rescue_posts(tree, blocks)
         if self.comment_sections and not forum:
             blocks = self._cut_comment_sections(doc, stage, blocks)
         shortened: set[str] = set()  # keys of blocks the filter cut pieces from
@@ -1027,6 +1048,83 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
         out.append(block)
         out.extend(inserts.get(i, ()))
     return out
+
+
+def rescue_posts(tree: etree._Element, blocks: list[Block]) -> list[Block]:
+    """Put back the posts of a thread that trafilatura dropped.
+
+    trafilatura keeps a thread's long posts and drops the short ones ('NIH - 7/18',
+    'Congrats!'), which are posts all the same. A thread's posts share their markup:
+    the elements of one tag and class of which at least POST_MIN_KEPT hold kept text
+    (and at least POST_MIN_KEPT_SHARE of them) are the posts; the others of that kind go
+    back as paragraphs, in page order, after the kept post before them. They still go
+    through the filter (an author box or a signature is cut there as anywhere).
+    """
+    if len(blocks) < POST_MIN_KEPT:
+        return blocks
+    keys = [_key(b.text) for b in blocks]
+    joined = "".join(keys)  # a post of several paragraphs is several blocks
+    ends = list(itertools.accumulate(len(k) for k in keys))
+    body = tree.find("body")
+    groups: dict[tuple[str, str], list[etree._Element]] = {}
+    for el in (body if body is not None else tree).iter():
+        if isinstance(el.tag, str) and el.get("class") and el.tag not in SILENT_TAGS \
+                and not POST_EXCLUDED_TOKENS & set(attribute_tokens(el.get("class", ""))):
+            groups.setdefault((el.tag, el.get("class", "")), []).append(el)
+    best: tuple[int, list[tuple[etree._Element, str, bool]]] | None = None
+    for els in groups.values():
+        if len(els) <= POST_MIN_KEPT:
+            continue
+        posts = []
+        for el in els:
+            key = _key(visible_text(el))
+            posts.append((el, key, len(key) >= POST_MIN_CHARS and _held(key, joined)))
+        kept = sum(1 for _, _, found in posts if found)
+        if kept >= POST_MIN_KEPT and kept >= POST_MIN_KEPT_SHARE * len(posts) and kept < len(posts) \
+                and (best is None or kept > best[0]):
+            best = (kept, posts)
+    if best is None:
+        return blocks
+    inserts: dict[int, list[Block]] = {}
+    after: int | None = None  # index of the kept block holding the last kept post
+    for el, key, found in best[1]:
+        if found:
+            # the block holding the last of it that was kept
+            pieces = [key] if key in joined else \
+                [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
+            at = max(((joined.find(p), len(p)) for p in pieces if p in joined), default=None)
+            after = bisect.bisect_right(ends, at[0] + at[1] - 1) if at else after
+        elif key and after is not None and not _held(key, joined) and _post_like(el):
+            inserts.setdefault(after, []).append(Block(visible_text(el), KIND_PARAGRAPH))
+    if not inserts:
+        return blocks
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        out.append(block)
+        out.extend(inserts.get(i, ()))
+    return out
+
+
+def _post_like(el: etree._Element) -> bool:
+    """A dropped element of the posts' kind reads as a post: no form controls (a 'Jump
+    to' forum menu) and at most RESCUE_MAX_LINK_SHARE of its text in links."""
+    if next(el.iter("select", "input", "button", "option"), None) is not None:
+        return False
+    text = visible_text(el)
+    return sum(len(visible_text(a)) for a in el.iter("a")) <= RESCUE_MAX_LINK_SHARE * len(text)
+
+
+def _held(key: str, joined: str) -> bool:
+    """Whether the output (`joined` keys) holds the element of text `key`: whole, or,
+    for a long post (the filter or trafilatura may have cut a piece of it: a greeting, a
+    link, a quote's 'Click to expand'), by at least half of its POST_PROBE_CHARS pieces.
+    (Not a short post: its end is often what the next post quotes.)"""
+    if key in joined:
+        return True
+    if len(key) < 3 * POST_PROBE_CHARS:
+        return False
+    pieces = [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
+    return 2 * sum(1 for piece in pieces if piece in joined) >= len(pieces)
 
 
 def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
