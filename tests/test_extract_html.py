@@ -608,12 +608,16 @@ def test_interface_strings_inside_a_post_are_cut_and_the_post_stays() -> None:
              "everyone who is waiting to be seen this month.</p>"
              "<p>pnomes said: That's amazing, congratulations on getting a place! Click to expand... Thanks! I was "
              "surprised there were in person options for the foot assessment and the stretching class. "
-             "Last edited: Jul 25, 2024</p>")
+             "Last edited: Jul 25, 2024</p>"
+             "<p>heelhurts Well-Known Member Messages: 1,046 Likes Received: 103 Trophy Points: 113 #3 Night splints "
+             "helped me more than anything else, worn every night for about two months before the pain eased.</p>")
     doc = run(page("<main><h1>Heel pain</h1>" + posts + ARTICLE + "</main>"))
     assert "I heard that the clinic has already sent out appointment letters" in doc.text
     assert "congratulations on getting a place! Thanks! I was surprised" in doc.text
+    assert "heelhurts Well-Known Member #3 Night splints helped me" in doc.text
     for gone, reason in (("Advertisement - Members don’t see this ad", "ad"), ("Click to expand...", "other"),
-                         ("Last edited: Jul 25, 2024", "date_stamp")):
+                         ("Last edited: Jul 25, 2024", "date_stamp"),
+                         ("Messages: 1,046 Likes Received: 103 Trophy Points: 113", "author_bio")):
         assert gone not in doc.text
         assert reasons_for(doc, gone) == [reason]
     assert reasons_for(doc, "I heard that") == []  # the post is not recorded as removed
