@@ -672,3 +672,27 @@ def test_rescue_posts_takes_the_posts_kind_only() -> None:
     kept = [Block(posts[0]), Block(posts[1]), Block(posts[3])] + [Block(c) for c in comments]
     out = [b.text for b in rescue_posts(tree, kept)]
     assert out == [posts[0], posts[1], "Thanks!", posts[3]] + comments
+
+
+def test_rescue_does_not_add_what_is_kept_already() -> None:
+    """A table row trafilatura kept without its last cell (a list of links) is not put
+    back whole beside its kept part; a row it dropped is; an item whose text the output
+    holds already, across two kept blocks, is not added again."""
+    from cleanhealth.document import Block
+    from cleanhealth.extract.html import rescue_lists
+
+    intro = "Plantar fasciitis is irritation of the band of tissue along the sole of the foot."
+    closing = "Most people recover within a year with stretching, good shoes and patience."
+    html = (f"<html><body><article><p>{intro}</p><table>"
+            "<tr><td>Week 1</td><td>Calf stretches twice a day</td><td><ul><li><a href='/v'>Video: stretching the calf against a wall</a></li>"
+            "<li><a href='/l'>Leaflet: heel pain exercises from the physiotherapy team</a></li></ul></td></tr>"
+            "<tr><td>Week 2</td><td>Rolling the arch over a frozen bottle</td><td>video</td></tr></table>"
+            "<ul><li>Supportive shoes with a cushioned heel</li><li>Night splints for morning pain</li></ul>"
+            f"<p>{closing}</p></article></body></html>")
+    tree = lxml_html.fromstring(html)
+    blocks = [Block(intro), Block("Week 1 | Calf stretches twice a day", "table_row"),
+              Block("Supportive shoes"), Block("with a cushioned heel"), Block(closing)]
+    out = [b.text for b in rescue_lists(tree, blocks)]
+    added = [t for t in out if t not in {b.text for b in blocks}]
+    assert added == ["Week 2 | Rolling the arch over a frozen bottle | video", "Night splints for morning pain"]
+    assert sum("Calf stretches" in t for t in out) == 1 and sum("cushioned heel" in t for t in out) == 1

@@ -163,6 +163,9 @@ POST_MIN_KEPT_SHARE = 0.3
 POST_MIN_CHARS = 20
 # ... a long post counts as kept when its first or last this many are (see _held).
 POST_PROBE_CHARS = 30
+# A heading, item or row is not rescued when a kept block holds at least this share of
+# its text (trafilatura kept it in part: a row without the cell holding a list).
+RESCUE_KEPT_SHARE = 0.5
 # Rescued lists: at least this many items, this many words per item on average, and at
 # most this share of their text in links (a menu is all links, a symptom list none).
 RESCUE_MIN_ITEMS = 2
@@ -996,6 +999,7 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
     inserts: dict[int, list[Block]] = {}
     list_cache: dict = {}
     introduced: set[etree._Element] = set()  # lists a kept sentence ending in ':' opens
+    joined = ""  # the kept blocks' keys end to end, made when first needed
     previous = None
     # On an article (several paragraphs of prose kept) a list of cards is a teaser list
     # or a gallery; on a listing or shop page the cards are the content.
@@ -1040,6 +1044,9 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
                     or el.find(".//table") is not None or el.find(".//p") is not None or el.find(".//div") is not None:
                 continue
             block = Block(text, KIND_TABLE_ROW)
+        key = _key(text)
+        if len(key) >= DUPLICATE_MIN_CHARS and _kept_already(key, block.kind, index, joined := joined or "".join(index)):
+            continue
         inserts.setdefault(previous, []).append(block)
     if not inserts:
         return blocks
@@ -1125,6 +1132,21 @@ def _held(key: str, joined: str) -> bool:
         return False
     pieces = [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
     return 2 * sum(1 for piece in pieces if piece in joined) >= len(pieces)
+
+
+def _kept_already(key: str, kind: str, kept: Iterable[str], joined: str) -> bool:
+    """Whether the output holds a rescue candidate already (keys as _key folds them;
+    `joined` is the kept keys end to end): within one block or across a few (a row kept
+    as a heading and a paragraph), most of it as one block (a forum post kept without
+    its poster's line), or, for a table row, its first cells (trafilatura keeps a row
+    without a last cell that holds a list)."""
+    if key in joined:
+        return True
+    for k in kept:
+        if len(k) >= DUPLICATE_MIN_CHARS and k in key and \
+                (len(k) >= RESCUE_KEPT_SHARE * len(key) or (kind == KIND_TABLE_ROW and key.startswith(k))):
+            return True
+    return False
 
 
 def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
