@@ -94,6 +94,7 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Next review due February 2028.": "date_stamp",
         "Save up to 80% on ibuprofen": "ad",
         "Get Free Coupon": "ad",
+        "Unlock this article — plus in-depth analysis, newsletters, premium events, and news alerts.": "ad",
         "Read more: How much water should you drink?": "related_links",
         "Table of Contents": "toc",
         "Read 2,417 times": "other",
