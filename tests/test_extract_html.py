@@ -697,3 +697,26 @@ def test_rescue_does_not_add_what_is_kept_already() -> None:
     added = [t for t in out if t not in {b.text for b in blocks}]
     assert added == ["Week 2 | Rolling the arch over a frozen bottle | video", "Night splints for morning pain"]
     assert sum("Calf stretches" in t for t in out) == 1 and sum("cushioned heel" in t for t in out) == 1
+
+
+def test_rows_of_a_compare_form_inside_the_article_are_not_rescued() -> None:
+    """A table inside a form within the article is a compare widget (product picker), not
+    a table of the article: its rows do not come back; a plain table's rows do, and so do
+    a form's rows when the form wraps the whole page (ASP.NET)."""
+    from cleanhealth.document import Block
+    from cleanhealth.extract.html import rescue_lists
+
+    intro = "We tested thirteen toothbrushes on real and fake teeth over three months of daily use."
+    closing = "The best brush for most people is the one they will use twice a day for two minutes."
+    rows = ("<table><tr><td>Battery life measured</td><td>22 days</td></tr>"
+            "<tr><td>Weight measured on scales</td><td>138 grams</td></tr></table>")
+
+    def rescued(body: str) -> list[str]:
+        tree = lxml_html.fromstring(f"<html><body>{body}</body></html>")
+        blocks = [Block(intro), Block(closing)]
+        return [b.text for b in rescue_lists(tree, blocks) if b.text not in (intro, closing)]
+
+    expected = ["Battery life measured | 22 days", "Weight measured on scales | 138 grams"]
+    assert rescued(f"<article><p>{intro}</p><form class='comparetable'>{rows}</form><p>{closing}</p></article>") == []
+    assert rescued(f"<article><p>{intro}</p>{rows}<p>{closing}</p></article>") == expected
+    assert rescued(f"<form id='aspnetForm'><article><p>{intro}</p>{rows}<p>{closing}</p></article></form>") == expected

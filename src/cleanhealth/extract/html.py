@@ -1011,7 +1011,7 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
         el, text = elements[k], texts[k]
         if not text or previous is None or el.tag in ("p", "blockquote", "pre", "dd", "dt", "h1"):
             continue
-        if container is not None and not _inside(el, container):
+        if container is not None and (not _inside(el, container) or (el.tag == "tr" and _in_widget(el, container))):
             continue
         # a nested element of a kept one (a <p> in a kept <li>) is already there
         if any(matched[j] is not None for j in (k - 1,) if j >= 0 and elements[j] in el.iterancestors()):
@@ -1132,6 +1132,20 @@ def _held(key: str, joined: str) -> bool:
         return False
     pieces = [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
     return 2 * sum(1 for piece in pieces if piece in joined) >= len(pieces)
+
+
+def _in_widget(el: etree._Element, container: etree._Element) -> bool:
+    """Whether a form inside the article's container holds `el`: a table there is a
+    compare widget, not a table of the article (a form wrapping the whole page, as
+    ASP.NET sites have, is outside the container and does not count). Asked of table
+    rows only: lists in forms (a shop's filters, a calculator's choices) are in the wcxb
+    gold."""
+    for node in el.iterancestors():
+        if node is container:
+            return False
+        if node.tag == "form":
+            return True
+    return False
 
 
 def _kept_already(key: str, kind: str, kept: Iterable[str], joined: str) -> bool:
