@@ -1048,13 +1048,7 @@ def rescue_lists(tree: etree._Element, blocks: list[Block],
         if len(key) >= DUPLICATE_MIN_CHARS and _kept_already(key, block.kind, index, joined := joined or "".join(index)):
             continue
         inserts.setdefault(previous, []).append(block)
-    if not inserts:
-        return blocks
-    out: list[Block] = []
-    for i, block in enumerate(blocks):
-        out.append(block)
-        out.extend(inserts.get(i, ()))
-    return out
+    return _with_inserts(blocks, inserts)
 
 
 def rescue_posts(tree: etree._Element, blocks: list[Block]) -> list[Block]:
@@ -1097,12 +1091,16 @@ def rescue_posts(tree: etree._Element, blocks: list[Block]) -> list[Block]:
     for el, key, found in best[1]:
         if found:
             # the block holding the last of it that was kept
-            pieces = [key] if key in joined else \
-                [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
+            pieces = [key] if key in joined else _probe_pieces(key)
             at = max(((joined.find(p), len(p)) for p in pieces if p in joined), default=None)
             after = bisect.bisect_right(ends, at[0] + at[1] - 1) if at else after
         elif key and after is not None and not _held(key, joined) and _post_like(el):
             inserts.setdefault(after, []).append(Block(visible_text(el), KIND_PARAGRAPH))
+    return _with_inserts(blocks, inserts)
+
+
+def _with_inserts(blocks: list[Block], inserts: dict[int, list[Block]]) -> list[Block]:
+    """`blocks` with each list of `inserts` placed after the block of its index."""
     if not inserts:
         return blocks
     out: list[Block] = []
@@ -1110,6 +1108,11 @@ def rescue_posts(tree: etree._Element, blocks: list[Block]) -> list[Block]:
         out.append(block)
         out.extend(inserts.get(i, ()))
     return out
+
+
+def _probe_pieces(key: str) -> list[str]:
+    """A long key cut into consecutive POST_PROBE_CHARS pieces (see _held)."""
+    return [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
 
 
 def _post_like(el: etree._Element) -> bool:
@@ -1130,7 +1133,7 @@ def _held(key: str, joined: str) -> bool:
         return True
     if len(key) < 3 * POST_PROBE_CHARS:
         return False
-    pieces = [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
+    pieces = _probe_pieces(key)
     return 2 * sum(1 for piece in pieces if piece in joined) >= len(pieces)
 
 
