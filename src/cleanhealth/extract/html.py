@@ -80,8 +80,7 @@ from ..htmltree import parse_html, parsed_tree
 from ..reasons import check_reason
 from .lexicon import Lexicon, load_lexicon, normalise, trim
 from .markup import (SILENT_TAGS, Cut, attribute_tokens, chrome_reason, drop_boxes, fold_spaces, load_vocabulary,
-                     prune_chrome,
-                     strip_code, visible_text)
+                     prune_chrome, strip_code, visible_text)
 from .metadata import extract_metadata
 from .text import FOREIGN_RUN, HOUSE_REASONS, speaks_as_site
 
@@ -156,12 +155,13 @@ COMMENTS_KEEP_RATIO = 0.5
 # A thread's posts (see rescue_posts): elements of one tag and class of which at least
 # this many, and this share, hold kept text (of at least this many letters and digits).
 POST_MIN_KEPT = 2
+POST_MIN_KEPT_SHARE = 0.3
+POST_MIN_CHARS = 20
 # ... not comments: on a Q&A page the answers are the thread, the comments under them
 # are not (the wcxb gold leaves them out)
 POST_EXCLUDED_TOKENS = frozenset({"comment", "comments"})
-POST_MIN_KEPT_SHARE = 0.3
-POST_MIN_CHARS = 20
-# ... a long post counts as kept when its first or last this many are (see _held).
+# ... a long post counts as kept when at least half of its pieces of this many letters
+# and digits are (see _held: the filter may have cut a greeting or a quote's marker).
 POST_PROBE_CHARS = 30
 # A heading, item or row is not rescued when a kept block holds at least this share of
 # its text (trafilatura kept it in part: a row without the cell holding a list).
@@ -1256,7 +1256,7 @@ def _sentence_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
 # trafilatura's XML elements that end a line or a block: their text is joined to the
 # neighbours' with a space, or a list item 'Custom orthotics<p>Insoles moulded…' reads
 # 'orthoticsInsoles' ('<br>' alike). Inline elements (hi, ref, code) join as they are.
-# trafilatura's renditions of bold, italic, underline and code runs (see _lost_tail_space).
+# trafilatura's renditions of bold, italic, underline and code runs (see _restore_tail_spaces).
 TRIMMED_RUN_RENDS = frozenset({"#b", "#i", "#u", "#t"})
 _SPACED_TAGS = frozenset({"head", "p", "list", "item", "quote", "lb", "table", "row", "cell"})
 

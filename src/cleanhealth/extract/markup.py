@@ -37,11 +37,11 @@ MAX_LANDMARK_SHARE = 0.6
 # the text, and short items on average (menus, 'related' lists, tag clouds; not a
 # references list whose items are full citations).
 LINK_BLOCK_MIN_LINKS = 4
+LINK_BLOCK_MIN_DENSITY = 0.85
+LINK_BLOCK_MAX_WORDS_PER_LINK = 6
 # ... unless a sentence of at least this many words ending in ':' announces the list
 # (see announced_list; menu labels are a word or two: 'Related topics:', 'See also:').
 ANNOUNCE_MIN_WORDS = 5
-LINK_BLOCK_MIN_DENSITY = 0.85
-LINK_BLOCK_MAX_WORDS_PER_LINK = 6
 # An element holding at least this many paragraphs of at least this many words holds
 # prose, not chrome (a banner or header wrapping the story on some sites).
 PROSE_PARAGRAPHS = 3
