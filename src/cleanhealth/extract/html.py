@@ -1072,15 +1072,16 @@ def rescue_posts(tree: etree._Element, blocks: list[Block]) -> list[Block]:
         if isinstance(el.tag, str) and el.get("class") and el.tag not in SILENT_TAGS \
                 and not POST_EXCLUDED_TOKENS & set(attribute_tokens(el.get("class", ""))):
             groups.setdefault((el.tag, el.get("class", "")), []).append(el)
-    best: tuple[int, list[tuple[etree._Element, str, bool]]] | None = None
+    best: tuple[int, list[tuple[etree._Element, str, str, bool]]] | None = None
     for els in groups.values():
         if len(els) <= POST_MIN_KEPT:
             continue
         posts = []
         for el in els:
-            key = _key(visible_text(el))
-            posts.append((el, key, len(key) >= POST_MIN_CHARS and _held(key, joined)))
-        kept = sum(1 for _, _, found in posts if found)
+            text = visible_text(el)
+            key = _key(text)
+            posts.append((el, text, key, len(key) >= POST_MIN_CHARS and _held(key, joined)))
+        kept = sum(1 for *_, found in posts if found)
         if kept >= POST_MIN_KEPT and kept >= POST_MIN_KEPT_SHARE * len(posts) and kept < len(posts) \
                 and (best is None or kept > best[0]):
             best = (kept, posts)
@@ -1088,14 +1089,14 @@ def rescue_posts(tree: etree._Element, blocks: list[Block]) -> list[Block]:
         return blocks
     inserts: dict[int, list[Block]] = {}
     after: int | None = None  # index of the kept block holding the last kept post
-    for el, key, found in best[1]:
+    for el, text, key, found in best[1]:
         if found:
             # the block holding the last of it that was kept
             pieces = [key] if key in joined else _probe_pieces(key)
             at = max(((joined.find(p), len(p)) for p in pieces if p in joined), default=None)
             after = bisect.bisect_right(ends, at[0] + at[1] - 1) if at else after
-        elif key and after is not None and not _held(key, joined) and _post_like(el):
-            inserts.setdefault(after, []).append(Block(visible_text(el), KIND_PARAGRAPH))
+        elif key and after is not None and not _held(key, joined) and _post_like(el, text):
+            inserts.setdefault(after, []).append(Block(text, KIND_PARAGRAPH))
     return _with_inserts(blocks, inserts)
 
 
@@ -1115,12 +1116,12 @@ def _probe_pieces(key: str) -> list[str]:
     return [key[i:i + POST_PROBE_CHARS] for i in range(0, len(key) - POST_PROBE_CHARS + 1, POST_PROBE_CHARS)]
 
 
-def _post_like(el: etree._Element) -> bool:
-    """A dropped element of the posts' kind reads as a post: no form controls (a 'Jump
-    to' forum menu) and at most RESCUE_MAX_LINK_SHARE of its text in links."""
+def _post_like(el: etree._Element, text: str) -> bool:
+    """A dropped element of the posts' kind (`text`, its visible text) reads as a post:
+    no form controls (a 'Jump to' forum menu) and at most RESCUE_MAX_LINK_SHARE of its
+    text in links."""
     if next(el.iter("select", "input", "button", "option"), None) is not None:
         return False
-    text = visible_text(el)
     return sum(len(visible_text(a)) for a in el.iter("a")) <= RESCUE_MAX_LINK_SHARE * len(text)
 
 
