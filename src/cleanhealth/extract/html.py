@@ -82,6 +82,7 @@ from .lexicon import Lexicon, load_lexicon, normalise, trim
 from .markup import (SILENT_TAGS, Cut, attribute_tokens, chrome_reason, drop_boxes, fold_spaces, load_vocabulary,
                      prune_chrome, strip_code, visible_text)
 from .metadata import extract_metadata
+from .region import main_region, region_blocks, shop_region
 from .text import FOREIGN_RUN, HOUSE_REASONS, speaks_as_site
 
 if TYPE_CHECKING:
@@ -141,6 +142,12 @@ OWN_MIN_BLOCKS = 2
 # precision lost the article, not that the rest is chrome).
 PRECISION_MIN_CHARS = 500
 PRECISION_MIN_SHARE = 0.5
+# The page's <main> region (see region.py) replaces trafilatura's output when that holds
+# less than this share of the region's text and fewer than this many paragraphs of
+# article prose (an article whose region also holds teasers of other stories keeps
+# trafilatura's choice). Measured on the bench: see the commit that added it.
+MAIN_REGION_SHARE = 0.6
+MAIN_REGION_MAX_ARTICLE_PARAGRAPHS = 8
 # A kept block repeating at least this many letters and digits of text kept above it is
 # a copy (short repeats, a 'Symptoms' heading in two sections, are left alone).
 DUPLICATE_MIN_CHARS = 25
@@ -339,6 +346,7 @@ class HtmlExtractor:
     edge_cards = True
     split_sentences = True
     rescue_posts = True
+    use_main_region = True
 
     def __init__(self, context: "RunContext | None" = None) -> None:
         self.context = context
@@ -403,10 +411,22 @@ class HtmlExtractor:
                     blocks, comments, chars = raw_blocks, raw_comments if comments or forum else [], raw_chars
                     source = raw_tree
                     doc.add_flag("extractor_unpruned")
+        if self.use_main_region and not forum:
+            region = main_region(tree)
+            if region is not None:
+                region_kept = region_blocks(region, self.vocabulary)
+                region_chars = _chars(region_kept)
+                if chars < MAIN_REGION_SHARE * region_chars \
+                        and _article_paragraphs(blocks) < MAIN_REGION_MAX_ARTICLE_PARAGRAPHS \
+                        and not shop_region(tree, region_kept):
+                    # a service or landing page whose region trafilatura read a fraction
+                    # of: the region, as the page marks it, is the content
+                    blocks, comments, chars, source = region_kept, [], region_chars, tree
+                    doc.add_flag("extractor_main")
         if self.dedupe:
             blocks = self._dedupe(doc, stage, blocks)
         elements = _element_texts(tree)
-        other_run = {"extractor_recall", "extractor_unpruned", "extractor_own"} & set(doc.flags)
+        other_run = {"extractor_recall", "extractor_unpruned", "extractor_own", "extractor_main"} & set(doc.flags)
         if self.precision_trim and not forum and not other_run \
                 and chars >= PRECISION_MIN_CHARS and (not self.precision_articles_only or _is_article(blocks)):
             blocks = self._precision_trim(doc, stage, tree, blocks, elements)
@@ -416,7 +436,7 @@ class HtmlExtractor:
             if _chars(fallback) >= max(self.fallback_share * chars, 1):
                 blocks, comments = fallback, []
                 doc.add_flag("extractor_fallback")
-        if "extractor_fallback" not in doc.flags:
+        if "extractor_fallback" not in doc.flags and "extractor_main" not in doc.flags:
             # the article region is read off the main blocks only, not a thread below it
             blocks = rescue_lists(tree, blocks, elements) + comments
             if forum and self.rescue_posts:
@@ -934,10 +954,14 @@ def _chars(*groups: list[Block]) -> int:
     return sum(len(b.text) for group in groups for b in group)
 
 
+def _article_paragraphs(blocks: list[Block]) -> int:
+    """Paragraphs long enough to be an article's prose (not a card's or a step's line)."""
+    return sum(1 for b in blocks if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= CARD_ARTICLE_WORDS)
+
+
 def _is_article(blocks: list[Block]) -> bool:
     """Several paragraphs of prose: an article, not a listing, shop or service page."""
-    return sum(1 for b in blocks if b.kind == KIND_PARAGRAPH and len(b.text.split()) >= CARD_ARTICLE_WORDS) \
-        >= CARD_ARTICLE_PARAGRAPHS
+    return _article_paragraphs(blocks) >= CARD_ARTICLE_PARAGRAPHS
 
 
 _CARD_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "img", "figure", "picture", "figcaption")
