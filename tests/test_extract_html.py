@@ -99,14 +99,34 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Table of Contents": "toc",
         "Read 2,417 times": "other",
         "Was this page helpful?": "other",
+        # marketing and sign-up strings seen on shops and service sites (wcxb must-exclude)
+        "Register": "cta",
+        "Try it for yourself": "cta",
+        "Use the form on the right to contact us.": "cta",
+        "Fill out the form below for a complimentary consultation": "cta",
+        "Unlock advanced filters by Registering for free!": "cta",
+        "Free quotes from local physiotherapists near you.": "cta",
+        "Found a lower price? Let us know": "cta",
+        "Spring Sale": "ad",
+        "Buy a Case, Get a Free Screen Protector": "ad",
+        "40,000 5-Star Reviews": "ad",
+        "Advertisement: New Sleep Guide!": "ad",
+        "So you can be the first to know about our next shipment of knee braces": "newsletter",
     }
     assert {text: classify_segment(text) for text in cases} == cases
+    # headings too: a lone 'Register' or an ad label is never a section of the article
+    assert classify_segment("Register", heading=True) == "cta"
+    assert classify_segment("Advertisement: New Sleep Guide!", heading=True) == "ad"
 
 
 def test_article_sentences_are_not_leftovers() -> None:
     for text in ("Call your doctor if the pain lasts more than two weeks or wakes you at night.",
                  "Updated guidelines from 2023 recommend starting screening at 45 for most adults in the country.",
-                 "Symptoms", "Who gets it", "From the age of 40, the risk rises every year."):
+                 "Symptoms", "Who gets it", "From the age of 40, the risk rises every year.",
+                 # near the new marketing patterns, but content
+                 "Register with a GP practice near you to get NHS care.", "Most people try it for a few weeks first.",
+                 "Buy a pill organiser and get into the habit of filling it every Sunday.",
+                 "Sales of sleep aids rose in spring."):
         assert classify_segment(text) is None, text
 
 
