@@ -112,6 +112,28 @@ def test_health_leftovers_have_their_reasons() -> None:
         "40,000 5-Star Reviews": "ad",
         "Advertisement: New Sleep Guide!": "ad",
         "So you can be the first to know about our next shipment of knee braces": "newsletter",
+        "Love The Pulse Newsletter? Tell your friends and get rewards.": "newsletter",
+        "Get the latest news about our live educational events and online courses.": "newsletter",
+        "Already have an account? Sign in here.": "cta",
+        "Sign up for a new account in our community. It's easy!": "cta",
+        "Register for free site membership to access direct comparisons and more": "cta",
+        "Try 40 hours free - No Cost, No Obligation. Connect With Us Today!": "cta",
+        "Braces Shop Now": "cta",
+        "Learn how to get started": "cta",
+        "Start building with $300 in free credits and 20+ always free products.": "ad",
+        "Begin your journey with Calmly! Unlock up to 55% OFF your subscription today!": "ad",
+        "Score free shipping on qualifying orders! See our shipping page for rates.": "ad",
+        "No interest for 12 months - In-store Only": "ad",
+        "Spring Sale | Save on braces, supports and more": "ad",
+        "$129.37 $97.27 Save 25%": "ad",
+        "Purchases made through our links may earn us a commission.": "affiliate_disclosure",
+        "You might also like: The Challenges of Sustainable Palm Oil": "related_links",
+        "More Topics from this Board": "related_links",
+        "Featured Brands": "related_links",
+        "Join the Facebook group - https://www.facebook.com/groups/kneepain": "share",
+        "Regular price $99.99": "other",
+        "Returns & exchanges accepted within 14 days": "other",
+        "Tags": "other",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     # headings too: a lone 'Register' or an ad label is never a section of the article
@@ -126,7 +148,9 @@ def test_article_sentences_are_not_leftovers() -> None:
                  # near the new marketing patterns, but content
                  "Register with a GP practice near you to get NHS care.", "Most people try it for a few weeks first.",
                  "Buy a pill organiser and get into the habit of filling it every Sunday.",
-                 "Sales of sleep aids rose in spring."):
+                 "Sales of sleep aids rose in spring.", "$99.99",
+                 "Patients who join the support group get the latest news about trials from the nurses.",
+                 "Ask your pharmacist whether the regular price of the generic is lower than your copay."):
         assert classify_segment(text) is None, text
 
 
