@@ -134,6 +134,16 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Regular price $99.99": "other",
         "Returns & exchanges accepted within 14 days": "other",
         "Tags": "other",
+        # the team's health pages: a UK helpline, app buttons, procedures booked online
+        "Call our helpline on 0300 555 0190": "cta",
+        "Tap to Call Now": "cta",
+        "Book an Endoscopy": "cta",
+        "Book a 45-minute assessment with one of our physiotherapists.": "cta",
+        "Subscribe for $1": "cta",
+        "Sign up for more like this.": "newsletter",
+        "Powered by Ghost": "footer",
+        "This leaflet is for guidance only and does not replace advice from your doctor.": "editorial_policy",
+        "Content adapted from the Riverside Health Library clinical review process.": "editorial_policy",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     # headings too: a lone 'Register' or an ad label is never a section of the article
@@ -150,7 +160,9 @@ def test_article_sentences_are_not_leftovers() -> None:
                  "Buy a pill organiser and get into the habit of filling it every Sunday.",
                  "Sales of sleep aids rose in spring.", "$99.99",
                  "Patients who join the support group get the latest news about trials from the nurses.",
-                 "Ask your pharmacist whether the regular price of the generic is lower than your copay."):
+                 "Ask your pharmacist whether the regular price of the generic is lower than your copay.",
+                 "Book a follow-up appointment with your GP in six weeks.",
+                 "Powered by a small battery, the pump runs for three days.", "Powered by AI"):
         assert classify_segment(text) is None, text
 
 

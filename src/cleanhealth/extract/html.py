@@ -446,7 +446,10 @@ class HtmlExtractor:
         shortened: set[str] = set()  # keys of blocks the filter cut pieces from
         blocks = self._filter(doc, stage, blocks, links=lambda: _link_texts(source), shortened=shortened)
         if self.context_filter:
-            blocks = self._context_filter(doc, stage, elements, blocks)
+            # a thread's posts often sit in boxes named 'comment'; elsewhere such a box is
+            # the readers' comments under the article, whatever trafilatura kept of it
+            reasons = CONTEXT_REASONS if forum else CONTEXT_REASONS | {"comments"}
+            blocks = self._context_filter(doc, stage, elements, blocks, reasons)
         if self.trim_edges:
             blocks = self._trim_edges(doc, stage, blocks, source)
         blocks = self._title(doc, blocks)
@@ -644,7 +647,7 @@ class HtmlExtractor:
         return out
 
     def _context_filter(self, doc: Document, stage: "Stage", elements: list[tuple[etree._Element, str]],
-                        blocks: list[Block]) -> list[Block]:
+                        blocks: list[Block], reasons: frozenset[str] = CONTEXT_REASONS) -> list[Block]:
         """Cut short kept blocks whose source element sits in a box the markup names as
         an ad, a newsletter sign-up, a disclaimer, an author box or a related-links box.
 
@@ -658,7 +661,7 @@ class HtmlExtractor:
         kept = []
         for block in blocks:
             el = where.get(_key(block.text)) if len(block.text.split()) <= CONTEXT_MAX_WORDS else None
-            reason = self._box_reason(el) if el is not None else None
+            reason = self._box_reason(el, reasons) if el is not None else None
             if reason:
                 stage.remove(doc, block.text, reason)
             else:
@@ -722,12 +725,12 @@ class HtmlExtractor:
                 kept.append(block)
         return kept
 
-    def _box_reason(self, el: etree._Element) -> str | None:
+    def _box_reason(self, el: etree._Element, reasons: frozenset[str] = CONTEXT_REASONS) -> str | None:
         for depth, node in enumerate(el.iterancestors()):
             if depth >= CONTEXT_MAX_DEPTH or node.tag in ("body", "main", "article"):
                 return None
             found = chrome_reason(node, self.vocabulary)
-            if found and found[0] in CONTEXT_REASONS and found[1] != "hidden":
+            if found and found[0] in reasons and found[1] != "hidden":
                 # a box is small; a large element with such a word is a wrapper ('has-ads')
                 return found[0] if len(visible_text(node)) <= CONTEXT_MAX_BOX_CHARS else None
         return None
