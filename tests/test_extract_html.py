@@ -527,6 +527,19 @@ def test_removed_rows_are_whole_lines_as_the_page_shows_them() -> None:
     assert {r.text: r.reason for r in doc.removed}["Jane Doe Health Reporter Profile"] == "byline"
 
 
+def test_inline_elements_with_their_own_reason_are_rows_of_their_own() -> None:
+    """WordPress prints the entry's meta as spans on one line; each span's class names what
+    it is, so the audit reads 'Updated …' and 'Fact checked by …' as two rows with two
+    reasons instead of one row with the first reason."""
+    meta = ("<div class='entry-meta'><span class='posted-on'>Updated June 18, 2025</span> "
+            "<span class='reviewer'>Fact checked by Luis Romero, DPT</span></div>")
+    doc = run(page("<article><header class='entry-header'><h1>Heel pain</h1>" + meta + "</header>" + ARTICLE + "</article>"))
+    rows = {r.text: r.reason for r in doc.removed}
+    assert rows.get("Updated June 18, 2025") == "date_stamp"
+    assert rows.get("Fact checked by Luis Romero, DPT") == "byline"
+    assert "Luis Romero" not in doc.text
+
+
 def test_layout_tables_become_blocks_and_their_sidebar_menu_goes() -> None:
     """A table-layout page: header strip, sidebar menu and article are cells of one table.
     Read as a grid of blocks, the menu (mostly one link per row, plus a phone line) is

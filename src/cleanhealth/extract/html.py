@@ -1522,7 +1522,10 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
             ctx = found[0] if found and (hidden or found[0] != "hidden") else context
             if ctx is None and (tag == "header" or tag == "nav"):
                 ctx = "nav"
-            if tag in block_tags:
+            # an inline element whose markup names its own reason ('<span class="reviewer">'
+            # beside '<span class="posted-on">') is a line of its own, softly joined
+            inline_box = ctx != context and tag not in block_tags
+            if tag in block_tags or inline_box:
                 if line:
                     text = fold("".join(line))
                     line.clear()
@@ -1530,7 +1533,7 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
                         yield Line(text, line_context, not hard, False)  # not a whole link: joins
                         hard, previous_link = False, False
                 link_opened = tag == "a"
-                if tag != "a":
+                if tag != "a" and not inline_box:
                     hard = True
             if not line:
                 line_context = ctx
@@ -1551,6 +1554,15 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
                 link_opened = False
                 if tag != "a":
                     hard = True
+            elif tag is not None and line:
+                found = chrome_reason(el, vocab)
+                if (found[0] if found and (hidden or found[0] != "hidden") else context) != context:
+                    # the end of an inline element with its own reason (see above)
+                    text = fold("".join(line))
+                    line.clear()
+                    if text:
+                        yield Line(text, line_context, not hard, False)
+                        hard, previous_link = False, False
             if el.tail and el is not body:
                 if not line:
                     line_context = context
