@@ -144,6 +144,8 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Powered by Ghost": "footer",
         "This leaflet is for guidance only and does not replace advice from your doctor.": "editorial_policy",
         "Content adapted from the Riverside Health Library clinical review process.": "editorial_policy",
+        "Got questions about your inhaler? Call our helpline on 0300 555 0190, Monday to Friday.": "cta",
+        "Emily Jones is a registered dietitian and freelance writer based in Leeds.": "author_bio",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     # headings too: a lone 'Register' or an ad label is never a section of the article
@@ -162,7 +164,9 @@ def test_article_sentences_are_not_leftovers() -> None:
                  "Patients who join the support group get the latest news about trials from the nurses.",
                  "Ask your pharmacist whether the regular price of the generic is lower than your copay.",
                  "Book a follow-up appointment with your GP in six weeks.",
-                 "Powered by a small battery, the pump runs for three days.", "Powered by AI"):
+                 "Powered by a small battery, the pump runs for three days.", "Powered by AI",
+                 "Call the surgery if your symptoms get worse.", "Dr. Smith is a cardiologist at the clinic.",
+                 "Aspirin is an old drug and a common painkiller."):
         assert classify_segment(text) is None, text
 
 
