@@ -146,6 +146,8 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Content adapted from the Riverside Health Library clinical review process.": "editorial_policy",
         "Got questions about your inhaler? Call our helpline on 0300 555 0190, Monday to Friday.": "cta",
         "Emily Jones is a registered dietitian and freelance writer based in Leeds.": "author_bio",
+        "Not the answer you're looking for? Browse other questions tagged ibuprofen hypertension": "related_links",
+        "Content source: Division for Heart Disease and Stroke Prevention": "byline",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     # headings too: a lone 'Register' or an ad label is never a section of the article

@@ -201,8 +201,9 @@ TABLE_CELL_SEPARATOR = " | "
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Inline separators between pieces of one visual line ('By X · Reviewed by Y · Updated Z').
 SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+[—–-]\s+(?=[A-Z])")
-# A byline piece that a linked name completes ('Written by' <a>Jane Doe</a>).
-BYLINE_OPENER = re.compile(r"(?i)\bby:?$")
+# A byline piece that a linked name completes ('Written by' <a>Jane Doe</a>, 'Content
+# source:' <a>Division for Heart Disease</a>).
+BYLINE_OPENER = re.compile(r"(?i)\b(by|source|credit|credits):?$")
 # A paragraph that a phrase rule cut whole keeps its other sentences when they hold at
 # least this many words ('Good habits protect your gums. Call 555-0100 to book.').
 SPLIT_MIN_CONTENT_WORDS = 15
