@@ -148,6 +148,7 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Emily Jones is a registered dietitian and freelance writer based in Leeds.": "author_bio",
         "Not the answer you're looking for? Browse other questions tagged ibuprofen hypertension": "related_links",
         "Content source: Division for Heart Disease and Stroke Prevention": "byline",
+        "Call us today to book an appointment with our team.": "cta",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     # headings too: a lone 'Register' or an ad label is never a section of the article
@@ -168,7 +169,9 @@ def test_article_sentences_are_not_leftovers() -> None:
                  "Book a follow-up appointment with your GP in six weeks.",
                  "Powered by a small battery, the pump runs for three days.", "Powered by AI",
                  "Call the surgery if your symptoms get worse.", "Dr. Smith is a cardiologist at the clinic.",
-                 "Aspirin is an old drug and a common painkiller."):
+                 "Aspirin is an old drug and a common painkiller.",
+                 # saying how to book is not asking to book ('Call us today to book an appointment' is)
+                 "Your website should say what you do, who you help and how to book an appointment."):
         assert classify_segment(text) is None, text
 
 
