@@ -679,6 +679,16 @@ def test_a_formatted_run_opening_a_line_keeps_its_space() -> None:
     assert "If you are unsure, ask your doctor first." in doc.text
 
 
+def test_a_bold_lead_in_ending_in_a_line_break_keeps_its_space() -> None:
+    """'<strong>Lead-in<br></strong>Text': trafilatura drops the <br> and the words
+    touch ('nutritionEveryone'); on the page a line break parts them, so a space does."""
+    lead = ("<p><strong>Sustainable concepts for affordable nutrition<br></strong>Everyone has a right to safe, "
+            "high-quality foods, and our concepts target very low-income families in developing countries.</p>")
+    doc = run(page("<main><h1>Heel pain</h1>" + lead + ARTICLE + "</main>"))
+    assert "nutritionEveryone" not in doc.text
+    assert "nutrition Everyone has a right" in doc.text
+
+
 def test_interface_strings_inside_a_post_are_cut_and_the_post_stays() -> None:
     """Forum software glues its controls into the posts' text: each goes with its
     reason (data/html_leftovers.toml `inline`), and the words around it stay."""

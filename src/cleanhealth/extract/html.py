@@ -1327,7 +1327,8 @@ def _restore_tail_spaces(main: etree._Element, page: etree._Element | None) -> N
     The page's own text decides: the space goes back when the page has the two words
     apart and never together (a bold drop cap, '<b>I</b>f you …', stays joined).
     Only bold, italic, underline and code runs (not sub- or superscripts: 'H₂O')."""
-    page_text: str | None = None
+    page_text: str | None = None  # itertext (fast); the spaced reading only when that says no
+    spaced_text: str | None = None
     for hi in main.iter("hi"):
         tail, parent = hi.tail, hi.getparent()
         if not tail or not tail[0].isalnum() or hi.get("rend") not in TRIMMED_RUN_RENDS or parent is None \
@@ -1337,11 +1338,37 @@ def _restore_tail_spaces(main: etree._Element, page: etree._Element | None) -> N
         after = re.match(r"\w+", tail)
         if before is None or after is None:
             continue
+        body = page.find("body")
+        root = body if body is not None else page
         if page_text is None:
-            body = page.find("body")
-            page_text = fold_spaces("".join((body if body is not None else page).itertext()))
-        if f"{before.group()} {after.group()}" in page_text and f"{before.group()}{after.group()}" not in page_text:
-            hi.tail = " " + tail
+            page_text = fold_spaces("".join(root.itertext()))
+        apart, together = f"{before.group()} {after.group()}", f"{before.group()}{after.group()}"
+        if apart not in page_text or together in page_text:
+            # a <br> or a block boundary, invisible to itertext, may part the words
+            if spaced_text is None:
+                spaced_text = _page_text(root)
+            if apart not in spaced_text or together in spaced_text:
+                continue
+        hi.tail = " " + tail
+
+
+def _page_text(root: etree._Element) -> str:
+    """The page's text as a reader sees its words apart: a space at every block element
+    and <br> ('<b>Sustainable nutrition<br></b>Everyone has …' reads 'nutrition Everyone')."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else None
+        if event == "start":
+            if tag in BLOCK_TAGS:
+                parts.append(" ")
+            if tag is not None and tag not in SILENT_TAGS and node.text:
+                parts.append(node.text)
+        else:
+            if tag in BLOCK_TAGS:
+                parts.append(" ")
+            if node is not root and node.tail:
+                parts.append(node.tail)
+    return fold_spaces("".join(parts))
 
 
 def _bold_only(el: etree._Element) -> bool:
