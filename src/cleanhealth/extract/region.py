@@ -112,8 +112,8 @@ ARTICLE_LD_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "MedicalW
 
 
 # A line that is only a price ('$37.00', 'Starting at $8.00', '12,90 €').
-PRICE_LINE = re.compile(r"(?i)^(from |starting at |only |now )?(us)?[$€£¥] ?\d[\d,.]*( ?(usd|eur|each))?"
-                        r"|\d[\d,.]* ?(€|eur|usd)$")
+PRICE_LINE = re.compile(r"(?i)(from |starting at |only |now )?(us)?[$€£¥] ?\d[\d,.]*( ?(usd|eur|each))?"
+                        r"|\d[\d,.]* ?(€|eur|usd)")  # used with fullmatch
 # A region with this many price lines is a shop's grid of products (names, variants,
 # prices), whatever its metadata says.
 SHOP_PRICE_LINES = 3
@@ -136,7 +136,7 @@ def product_page(tree: etree._Element) -> bool:
             return True
     if tree.xpath("//*[contains(@itemtype, 'schema.org/Product')]"):
         return True
-    types = set()
+    types: set[str] = set()
     for script in tree.xpath("//script[@type='application/ld+json']/text()"):
         types.update(_LD_TYPES.findall(script))
     return "Product" in types and not types & ARTICLE_LD_TYPES
