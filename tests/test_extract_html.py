@@ -149,6 +149,8 @@ def test_health_leftovers_have_their_reasons() -> None:
         "Not the answer you're looking for? Browse other questions tagged ibuprofen hypertension": "related_links",
         "Content source: Division for Heart Disease and Stroke Prevention": "byline",
         "Call us today to book an appointment with our team.": "cta",
+        "In partnership with": "ad",
+        "Proudly supporting": "ad",
     }
     assert {text: classify_segment(text) for text in cases} == cases
     # headings too: a lone 'Register' or an ad label is never a section of the article
@@ -171,7 +173,8 @@ def test_article_sentences_are_not_leftovers() -> None:
                  "Call the surgery if your symptoms get worse.", "Dr. Smith is a cardiologist at the clinic.",
                  "Aspirin is an old drug and a common painkiller.",
                  # saying how to book is not asking to book ('Call us today to book an appointment' is)
-                 "Your website should say what you do, who you help and how to book an appointment."):
+                 "Your website should say what you do, who you help and how to book an appointment.",
+                 "The trial ran in partnership with three NHS trusts and two universities."):
         assert classify_segment(text) is None, text
 
 
