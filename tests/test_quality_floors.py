@@ -41,15 +41,19 @@ def test_html_extractor_floor(name):
     """The HTML path on the slice, read from the page files as `cleanhealth run` reads them
     (measured 2026-12-05, session 6: scrapinghub_30 F1 0.9636, trafilatura 0.936;
     wcxb_heldout_40 F1 0.9182 (0.913 at session 4), trafilatura 0.901, leaked 0.007;
-    wcxb_health_72, all 72 health pages, F1 0.9106, trafilatura 0.880, leaked 0.014).
-    F1 floors sit about 0.006-0.008 below, leak ceilings about twice the measured share."""
+    wcxb_health_72, all 72 health pages, F1 0.9109, trafilatura 0.880, leaked 0.014).
+    F1 floors of the slices sit about 0.008 below, leak ceilings about twice the measured
+    share. The health pages and the two whole sets (`*_all`: scrapinghub 0.9685,
+    wcxb-dev 0.8405 with 153 of 5,223 must-exclude snippets leaked, 2.9 %) are pinned
+    at issue 4's targets themselves (0.91; 0.965; 0.83 and 3 %): the extraction is
+    deterministic, so a drop below a target is a change, not noise."""
     from cleanhealth.evaluate.html import cleanhealth_text
 
     spec = FLOORS["html"][name]
     if not (BENCH / spec["set"]).is_dir():
         pytest.skip("../shared/bench is absent: quality floors need the benchmark")
     pages = load_pages(BENCH, spec["set"], health_only=spec.get("health", False), split=spec.get("split"),
-                       limit=spec["pages"])
+                       limit=spec.get("pages"))
     summary = summarize([score_page(p.page_id, p.gold, cleanhealth_text(p.raw, source=f"{p.page_id}.html.gz"), p.snippets)
                          for p in pages])
     assert summary.f1 >= spec["min_f1"], f"{name}: F1 {summary.f1:.4f} < floor {spec['min_f1']}"
