@@ -147,8 +147,8 @@ PRECISION_MIN_SHARE = 0.5
 # article prose (an article whose region also holds teasers of other stories keeps
 # trafilatura's choice). Measured on the 1,539 bench pages: at 0.6, wcxb-dev 0.8348 ->
 # 0.8398 and health 0.9032 -> 0.9105; at 0.8 more articles with teasers in <main>
-# switched (health 0.9094; 195 must-exclude leaks against 190 at 0.6); without the paragraph limit, or
-# at 12, an FAQ and feeds of paper teasers came in with three articles.
+# switched (health 0.9094; 195 must-exclude leaks against 190 at 0.6); without the
+# paragraph limit, or at 12, an FAQ and feeds of paper teasers came in with three articles.
 MAIN_REGION_SHARE = 0.6
 MAIN_REGION_MAX_ARTICLE_PARAGRAPHS = 8
 # A kept block repeating at least this many letters and digits of text kept above it is
@@ -1341,9 +1341,9 @@ def _restore_tail_spaces(main: etree._Element, page: etree._Element | None) -> N
         after = re.match(r"\w+", tail)
         if before is None or after is None:
             continue
-        body = page.find("body")
-        root = body if body is not None else page
         if page_text is None:
+            body = page.find("body")
+            root = body if body is not None else page
             page_text = fold_spaces("".join(root.itertext()))
         apart, together = f"{before.group()} {after.group()}", f"{before.group()}{after.group()}"
         if apart not in page_text or together in page_text:

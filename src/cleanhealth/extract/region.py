@@ -60,8 +60,8 @@ def region_blocks(region: etree._Element, vocab: Vocabulary) -> list[Block]:
     def flush(kind: str, level: int) -> None:
         if not pieces:
             return
-        text = fold_spaces("".join(text for text, _ in pieces))
-        linked = all(link or not text.strip() for text, link in pieces)
+        text = fold_spaces("".join(piece for piece, _ in pieces))
+        linked = all(link or not piece.strip() for piece, link in pieces)
         pieces.clear()
         if text and not linked:
             blocks.append(Block(text, kind, level if kind == KIND_HEADING else 0))
