@@ -32,6 +32,9 @@ KIND_HEADING = "heading"
 KIND_PARAGRAPH = "paragraph"
 KIND_LIST_ITEM = "list_item"
 KIND_TABLE_ROW = "table_row"
+# How a table row's cells are joined in its block's text: every HTML reader joins them
+# so, and the filters tell a row of several cells by it.
+TABLE_CELL_SEPARATOR = " | "
 
 HEADING_KINDS = frozenset({KIND_TITLE, KIND_HEADING})
 # Consecutive blocks of these kinds are joined by one newline, not a blank line.

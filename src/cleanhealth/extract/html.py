@@ -72,6 +72,7 @@ from ..document import (
     KIND_PARAGRAPH,
     KIND_TABLE_ROW,
     KIND_TITLE,
+    TABLE_CELL_SEPARATOR,
     Block,
     Document,
     domain_of,
@@ -199,8 +200,6 @@ BLOCK_TAGS = frozenset(FALLBACK_BLOCK_TAGS) | {"div", "section", "article", "mai
                                               "a", "select", "option"}
 _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"[a-z']+")
-# How a table row's cells are joined in its block's text (see xml_blocks, _element_texts).
-TABLE_CELL_SEPARATOR = " | "
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Inline separators between pieces of one visual line ('By X · Reviewed by Y · Updated Z').
 SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+[—–-]\s+(?=[A-Z])")

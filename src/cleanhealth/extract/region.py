@@ -21,7 +21,7 @@ import re
 
 from lxml import etree
 
-from ..document import KIND_HEADING, KIND_LIST_ITEM, KIND_PARAGRAPH, KIND_TABLE_ROW, Block
+from ..document import KIND_HEADING, KIND_LIST_ITEM, KIND_PARAGRAPH, KIND_TABLE_ROW, TABLE_CELL_SEPARATOR, Block
 from .markup import SILENT_TAGS, Vocabulary, chrome_reason, fold_spaces
 
 # Elements that end a line of text where they open and close (as a browser lays them out).
@@ -33,9 +33,8 @@ LINE_TAGS = frozenset({
 # The kind of block a line inside each of these elements is (the innermost one decides).
 LINE_KINDS = {"li": KIND_LIST_ITEM, "tr": KIND_TABLE_ROW,
               **{f"h{level}": KIND_HEADING for level in range(1, 7)}}
-# A table row is one line: its cells are joined, not broken apart.
+# A table row is one line: its cells are joined (with TABLE_CELL_SEPARATOR), not broken apart.
 CELL_TAGS = frozenset({"td", "th"})
-CELL_SEPARATOR = " | "
 # Never content inside a main region: the page's masthead and menus.
 REGION_CHROME_TAGS = frozenset({"header", "nav"})
 
@@ -75,7 +74,7 @@ def region_blocks(region: etree._Element, vocab: Vocabulary) -> list[Block]:
             if tag in LINE_TAGS and not (row and tag != "tr"):
                 flush(kind, level)
             elif row and tag in CELL_TAGS:
-                pieces.append((CELL_SEPARATOR, True))
+                pieces.append((TABLE_CELL_SEPARATOR, True))
             if el.tail and el is not region:
                 pieces.append((el.tail, link))  # the tail is the parent's text
             continue
@@ -103,8 +102,8 @@ def region_blocks(region: etree._Element, vocab: Vocabulary) -> list[Block]:
 
 def _trim_row(block: Block) -> Block:
     """A row's text without the separators of its empty cells."""
-    cells = [c.strip() for c in block.text.split(CELL_SEPARATOR.strip())]
-    return Block(CELL_SEPARATOR.join(c for c in cells if c), block.kind)
+    cells = [c.strip() for c in block.text.split(TABLE_CELL_SEPARATOR.strip())]
+    return Block(TABLE_CELL_SEPARATOR.join(c for c in cells if c), block.kind)
 
 
 _LD_TYPES = re.compile(r'"@type"\s*:\s*(?:\[\s*)?"([A-Za-z]+)"')
