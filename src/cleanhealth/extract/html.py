@@ -741,35 +741,27 @@ class HtmlExtractor:
     def _content_sentences(self, doc: Document, stage: "Stage", block: Block) -> str | None:
         """A paragraph a phrase rule cut as a whole but that also holds content: its
         boilerplate sentences are cut one by one and the rest is returned."""
-        if block.kind != KIND_PARAGRAPH:
+        judged = _sentence_reasons(block)
+        if judged is None:
             return None
-        sentences = [s.strip() for s in SENTENCE_END.split(block.text) if s.strip()]
-        if len(sentences) < 2:
-            return None
-        reasons = [classify_segment(s) for s in sentences]
-        content = [s for s, r in zip(sentences, reasons) if r is None]
+        content = [sentence for sentence, reason in judged if reason is None]
         if not content or sum(len(s.split()) for s in content) < SPLIT_MIN_CONTENT_WORDS:
             return None
-        for sentence, reason in zip(sentences, reasons):
+        for sentence, reason in judged:
             if reason:
                 stage.remove(doc, sentence, reason)
         return " ".join(content)
 
-    def _boilerplate_sentences(self, block: Block) -> list[tuple[str, str]] | None:
+    @staticmethod
+    def _boilerplate_sentences(block: Block) -> list[tuple[str, str]] | None:
         """A short paragraph made only of boilerplate sentences ('Author: X. Reviewed by Y.
         Last reviewed May 2024.'): each sentence with its reason, or None if any is content."""
-        if block.kind != KIND_PARAGRAPH or len(block.text.split()) > MAX_CUT_WORDS:
+        if len(block.text.split()) > MAX_CUT_WORDS:
             return None
-        sentences = [s for s in SENTENCE_END.split(block.text) if s.strip()]
-        if len(sentences) < 2:
+        judged = _sentence_reasons(block)
+        if judged is None or any(reason is None for _, reason in judged):
             return None
-        out = []
-        for sentence in sentences:
-            reason = classify_segment(sentence)
-            if reason is None:
-                return None
-            out.append((sentence.strip(), reason))
-        return out
+        return [(sentence, reason) for sentence, reason in judged if reason is not None]
 
     def _cut_inline(self, doc: Document, stage: "Stage", text: str) -> str:
         """Cut the interface strings that sit inside kept text (the `inline` patterns of
@@ -958,6 +950,17 @@ def _list_ok(lst: etree._Element, cache: dict) -> bool:
 def _chars(*groups: list[Block]) -> int:
     """Characters of text in the blocks of all groups: how much an extraction kept."""
     return sum(len(b.text) for group in groups for b in group)
+
+
+def _sentence_reasons(block: Block) -> list[tuple[str, str | None]] | None:
+    """A paragraph of at least two sentences, each with its boilerplate reason (None for
+    content); None for any other block."""
+    if block.kind != KIND_PARAGRAPH:
+        return None
+    sentences = [s.strip() for s in SENTENCE_END.split(block.text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    return [(sentence, classify_segment(sentence)) for sentence in sentences]
 
 
 def _article_paragraphs(blocks: list[Block]) -> int:
