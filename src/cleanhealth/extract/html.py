@@ -1538,11 +1538,12 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
     fold = fold_spaces
     block_tags = BLOCK_TAGS
     silent = SILENT_TAGS
-    # Explicit stack of (element, entering?, context) to survive deep trees.
-    stack: list[tuple[etree._Element, bool, str | None]] = [(body, True, None)]
+    # Explicit stack of (element, entering?, context, an inline box? (on leaving)) to
+    # survive deep trees.
+    stack: list[tuple[etree._Element, bool, str | None, bool]] = [(body, True, None, False)]
     pop, push = stack.pop, stack.append
     while stack:
-        el, entering, context = pop()
+        el, entering, context, inline_box = pop()
         tag = el.tag
         if not isinstance(tag, str):
             tag = None
@@ -1572,9 +1573,9 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
                 line_context = ctx
             if el.text:
                 line.append(el.text)
-            push((el, False, context))
+            push((el, False, context, inline_box))
             for child in reversed(el):
-                push((child, True, ctx))
+                push((child, True, ctx, False))
         else:
             if tag in block_tags:
                 if line:
@@ -1587,15 +1588,13 @@ def _text_lines(tree: etree._Element, vocab, hidden: bool = False) -> Iterator[L
                 link_opened = False
                 if tag != "a":
                     hard = True
-            elif tag is not None and line:
-                found = chrome_reason(el, vocab)
-                if (found[0] if found and (hidden or found[0] != "hidden") else context) != context:
-                    # the end of an inline element with its own reason (see above)
-                    text = fold("".join(line))
-                    line.clear()
-                    if text:
-                        yield Line(text, line_context, not hard, False)
-                        hard, previous_link = False, False
+            elif inline_box and line:
+                # the end of an inline element with its own reason (see above)
+                text = fold("".join(line))
+                line.clear()
+                if text:
+                    yield Line(text, line_context, not hard, False)
+                    hard, previous_link = False, False
             if el.tail and el is not body:
                 if not line:
                     line_context = context
